@@ -1,0 +1,1 @@
+namespace Ipc.Lab; public static class Placeholder {}
