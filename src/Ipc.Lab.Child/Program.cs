@@ -1,1 +1,2 @@
-return 0;
+// The child host: every C# child a notebook starts runs this, then the body it is sent.
+return Ipc.Lab.Processes.ChildRuntime.Run(args);

@@ -1,0 +1,55 @@
+namespace Ipc.Lab.Native;
+
+/// <summary>What an errno means for a particular call, and what usually fixes it. The general meaning of an
+/// errno ("broken pipe") says little to a student; the call-specific one ("no process has the read end
+/// open any more") says what happened.</summary>
+internal static class Explain
+{
+    private static readonly Dictionary<(string Call, int Errno), (string Meaning, string Fix)> Specific = new()
+    {
+        [("write", Errno.EPIPE)] = ("no process has the read end open any more, so nobody could ever read these bytes",
+            "keep the read end open in the reader until the writer is done; a C writer would have been killed by SIGPIPE here (.NET ignores SIGPIPE, so you get EPIPE instead)"),
+        [("write", Errno.EAGAIN)] = ("the descriptor is non-blocking and the pipe is full: writing now would block",
+            "wait until the reader drains the pipe (poll for POLLOUT), or use blocking mode"),
+        [("read", Errno.EAGAIN)] = ("the descriptor is non-blocking and no data is there yet: reading now would block",
+            "try again later, poll for POLLIN first, or use blocking mode"),
+        [("read", Errno.EBADF)] = ("this descriptor is closed, or it is not open for reading (a pipe's write end cannot be read)",
+            "read from the read end, and do not close it before you are done"),
+        [("write", Errno.EBADF)] = ("this descriptor is closed, or it is not open for writing (a pipe's read end cannot be written)",
+            "write to the write end, and do not close it before you are done"),
+        [("close", Errno.EBADF)] = ("this descriptor is not open (closed twice?)", "close each descriptor exactly once"),
+        [("fcntl(F_SETPIPE_SZ)", Errno.EPERM)] = ("an unprivileged process may not raise a pipe above /proc/sys/fs/pipe-max-size",
+            "ask for at most the size in /proc/sys/fs/pipe-max-size (1 MiB by default)"),
+        [("fcntl(F_SETPIPE_SZ)", Errno.EBUSY)] = ("the pipe holds more data than the new size could take",
+            "drain the pipe first, or ask for a larger size"),
+        [("mkfifo", Errno.EEXIST)] = ("a file with that name already exists",
+            "pick another name, or remove the old FIFO first (Fifo.Create removes its FIFO when disposed)"),
+        [("open(FIFO)", Errno.ENXIO)] = ("non-blocking open for writing of a FIFO that no process has open for reading",
+            "open the read end first, or open the write end in blocking mode"),
+        [("kill", Errno.ESRCH)] = ("no process with that pid exists (it may have exited and been reaped already)",
+            "check the pid; a child you already waited for is gone"),
+        [("kill", Errno.EPERM)] = ("you may not signal that process: it belongs to another user",
+            "signal only your own processes"),
+        [("kill", Errno.EINVAL)] = ("that is not a valid signal number", "use a number from 1 to 64, or a Signal value"),
+        [("posix_spawn", Errno.ENOENT)] = ("the program to start does not exist at that path",
+            "check the program name; give a full path or a program on PATH"),
+        [("posix_spawn", Errno.EACCES)] = ("the file exists but is not executable", "chmod +x it, or run it through its interpreter"),
+        [("pipe2", Errno.EMFILE)] = ("this process has too many descriptors open", "close descriptors you no longer need (dispose pipes)"),
+    };
+
+    public static SyscallException Failure(string call, int errno, string? context = null)
+    {
+        if (Specific.TryGetValue((call, errno), out var s))
+            return new SyscallException(call, errno, s.Meaning, s.Fix, context);
+        var fix = errno switch
+        {
+            Errno.EBADF => "the descriptor is closed or was never valid: do not use a descriptor after Close()",
+            Errno.EACCES => "objects of this course are created with mode 0600: only their owner may use them",
+            Errno.EINVAL => "check the arguments (sizes must be positive, flags valid for this call)",
+            Errno.EMFILE => "close descriptors you no longer need",
+            Errno.ENOENT => "check the name or path; it may have been removed already",
+            _ => null,
+        };
+        return new SyscallException(call, errno, null, fix, context);
+    }
+}

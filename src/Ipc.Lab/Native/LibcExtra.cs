@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace Ipc.Lab.Native;
+
+/// <summary>The libc calls Tmds.LibC does not have: posix_spawn and its file actions and attributes,
+/// waitpid, prctl, and the newer process calls reached through syscall(2).</summary>
+internal static unsafe partial class LibcExtra
+{
+    private const string Libc = "libc";
+
+    // glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on x86-64; callers
+    // allocate this much so that a libc with larger structures still fits.
+    public const int OpaqueStructSize = 1024;
+
+    public const short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
+    public const int PR_SET_PDEATHSIG = 1, PR_SET_CHILD_SUBREAPER = 36;
+    private const long SYS_pidfd_open = 434, SYS_close_range = 436;
+
+    [LibraryImport(Libc)] public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_init(void* fileActions);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_destroy(void* fileActions);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newFd);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, int oflag, uint mode);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_init(void* attr);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_destroy(void* attr);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_setflags(void* attr, short flags);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+    [LibraryImport(Libc)] public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
+
+    [LibraryImport(Libc, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
+
+    // prctl is variadic in C; on the 64-bit ABIs we support, passing every argument as a full
+    // register-sized integer is what a variadic call does too.
+    [LibraryImport(Libc, SetLastError = true)] public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)] private static partial long syscall2(long number, long a1, long a2);
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)] private static partial long syscall3(long number, long a1, long a2, long a3);
+
+    /// <summary>A descriptor that becomes readable when the process exits: lets a wait take a timeout.</summary>
+    public static int pidfd_open(int pid) => (int)syscall2(SYS_pidfd_open, pid, 0);
+
+    public static int close_range(uint first, uint last) => (int)syscall3(SYS_close_range, first, last, 0);
+}

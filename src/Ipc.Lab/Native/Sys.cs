@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Native;
+
+/// <summary>Thin checked wrappers: each makes one call, retries EINTR where the call allows it, and turns a
+/// failure into a <see cref="SyscallException"/> that explains itself.</summary>
+internal static unsafe class Sys
+{
+    public static SyscallException Fail(string call, string? context = null) => Explain.Failure(call, errno, context);
+
+    public static (int Read, int Write) Pipe2(int flags)
+    {
+        int* fds = stackalloc int[2];
+        if (pipe2(fds, flags) == -1) throw Fail("pipe2");
+        return (fds[0], fds[1]);
+    }
+
+    public static (int A, int B) SocketPair(int type)
+    {
+        int* fds = stackalloc int[2];
+        if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == -1) throw Fail("socketpair");
+        return (fds[0], fds[1]);
+    }
+
+    public static void Close(int fd, string? context = null)
+    {
+        // Linux closes the descriptor even when close() reports EINTR: never retry close.
+        if (close(fd) == -1 && errno != EINTR) throw Fail("close", context);
+    }
+
+    public static int Read(int fd, Span<byte> buffer, string? context = null)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                long n = read(fd, p, buffer.Length);
+                if (n >= 0) return (int)n;
+                if (errno != EINTR) throw Fail("read", context);
+            }
+        }
+    }
+
+    public static int Write(int fd, ReadOnlySpan<byte> data, string? context = null)
+    {
+        fixed (byte* p = data)
+        {
+            while (true)
+            {
+                long n = write(fd, p, data.Length);
+                if (n >= 0) return (int)n;
+                if (errno != EINTR) throw Fail("write", context);
+            }
+        }
+    }
+
+    /// <summary>poll(2) on one descriptor. Returns the revents, or 0 when the timeout passed first.</summary>
+    public static short PollOne(int fd, short events, int timeoutMs)
+    {
+        var pfd = new pollfd { fd = fd, events = events };
+        long deadline = Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            int n = poll(&pfd, 1, timeoutMs);
+            if (n > 0) return pfd.revents;
+            if (n == 0) return 0;
+            if (errno != EINTR) throw Fail("poll");
+            if (timeoutMs >= 0) timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+        }
+    }
+
+    public static int Fcntl(int fd, int cmd, int arg, string call)
+    {
+        int r = fcntl(fd, cmd, arg);
+        if (r == -1) throw Fail(call);
+        return r;
+    }
+
+    public static int BytesAvailable(int fd)
+    {
+        int n = 0;
+        if (ioctl(fd, FIONREAD, &n) == -1) throw Fail("ioctl(FIONREAD)");
+        return n;
+    }
+
+    public static void SetNonBlocking(int fd, bool on)
+    {
+        int flags = Fcntl(fd, F_GETFL, 0, "fcntl(F_GETFL)");
+        flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+        Fcntl(fd, F_SETFL, flags, "fcntl(F_SETFL)");
+    }
+
+    public static bool IsNonBlocking(int fd) => (Fcntl(fd, F_GETFL, 0, "fcntl(F_GETFL)") & O_NONBLOCK) != 0;
+
+    public static void Kill(int pid, int signal)
+    {
+        if (kill(pid, signal) == -1) throw Fail("kill", $"pid {pid}, signal {signal}");
+    }
+
+    public static bool ProcessExists(int pid) => kill(pid, 0) == 0 || errno == EPERM;
+
+    public static int Dup(int fd)
+    {
+        int r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (r == -1) throw Fail("fcntl(F_DUPFD_CLOEXEC)");
+        return r;
+    }
+
+    public static void Dup2(int fd, int target)
+    {
+        while (dup2(fd, target) == -1)
+            if (errno != EINTR) throw Fail("dup2");
+    }
+
+    public static void MkFifo(string path, int mode)
+    {
+        fixed (byte* p = CString(path))
+            if (mkfifo(p, (mode_t)mode) == -1) throw Fail("mkfifo", path);
+    }
+
+    public static int Open(string path, int flags, string call, int mode = 0)
+    {
+        fixed (byte* p = CString(path))
+        {
+            while (true)
+            {
+                int fd = open(p, flags | O_CLOEXEC, (mode_t)mode);
+                if (fd >= 0) return fd;
+                if (errno != EINTR) throw Fail(call, path);
+            }
+        }
+    }
+
+    public static void Unlink(string path)
+    {
+        fixed (byte* p = CString(path))
+            if (unlink(p) == -1 && errno != ENOENT) throw Fail("unlink", path);
+    }
+
+    public static byte[] CString(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
+}

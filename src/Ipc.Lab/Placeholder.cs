@@ -1,1 +1,0 @@
-namespace Ipc.Lab; public static class Placeholder {}

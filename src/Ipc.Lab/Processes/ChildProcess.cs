@@ -1,0 +1,156 @@
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Native;
+using Ipc.Lab.Signals;
+using static Ipc.Lab.Native.LibcExtra;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Processes;
+
+/// <summary>A real child process of this one: its pid, what it printed, and how it ended. Waiting takes a
+/// timeout; disposing kills and reaps a child that is still running, so none is left behind.</summary>
+public sealed unsafe class ChildProcess : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly List<OutputLine> _output = new();
+    private readonly int _pidfd;
+    private readonly ManualResetEventSlim _drained = new(false);
+    private int _openStreams;
+    private ExitStatus? _status;
+
+    internal ChildProcess(int pid, string name, string command)
+    {
+        Pid = pid;
+        Name = name;
+        Command = command;
+        _pidfd = pidfd_open(pid);
+        if (_pidfd == -1) throw Sys.Fail("pidfd_open", $"child {name} (pid {pid})");
+        fcntl(_pidfd, F_SETFD, FD_CLOEXEC);
+        ChildRegistry.Add(this);
+        EventTrace.Add(new TraceEvent(EventTrace.Now(), pid, name, TraceKind.Spawned, $"spawned {command}"));
+    }
+
+    public int Pid { get; }
+
+    /// <summary>The name the trace and the output use for this child.</summary>
+    public string Name { get; }
+
+    /// <summary>What was started (program and arguments, or "C# body").</summary>
+    public string Command { get; }
+
+    /// <summary>How the child ended; null while it runs (or has not been reaped yet).</summary>
+    public ExitStatus? Status
+    {
+        get { TryReap(); lock (_gate) return _status; }
+    }
+
+    public bool HasExited => Status is not null;
+
+    /// <summary>An exception that escaped the child's body, if one did.</summary>
+    public ChildFailure? Failure { get; internal set; }
+
+    /// <summary>Every line the child wrote to stdout and stderr so far, in the order they arrived.</summary>
+    public IReadOnlyList<OutputLine> Output
+    {
+        get { lock (_gate) return _output.ToArray(); }
+    }
+
+    /// <summary>What the child wrote to stdout, one string.</summary>
+    public string StandardOutput => string.Join("\n", Output.Where(l => !l.IsError).Select(l => l.Text));
+
+    /// <summary>waitpid(2) with a timeout: waits for the child to exit, reaps it, and waits until everything it
+    /// printed has been shown. Fails after the timeout with the child's state as the kernel reports it.</summary>
+    public ExitStatus Wait(TimeSpan? timeout = null)
+    {
+        int ms = Lab.ToMilliseconds(timeout);
+        long deadline = Environment.TickCount64 + ms;
+        if (Status is null)
+        {
+            using (Activity.Begin($"waiting for child '{Name}' (pid {Pid}) to exit"))
+            {
+                while (Status is null)
+                {
+                    int left = (int)(deadline - Environment.TickCount64);
+                    if (left <= 0)
+                    {
+                        var state = ProcessState.Describe(Pid) ?? "gone";
+                        throw new WaitTimeoutException(
+                            $"Waiting for child '{Name}' (pid {Pid}) to exit took longer than {ms / 1000.0:0.###} s; it is still there, state {state}. " +
+                            "If it is blocked, something it waits for never comes (an end of file, a message, a semaphore); " +
+                            "if it is meant to run longer, pass a longer timeout, or Kill() it.");
+                    }
+                    // Short slices: the sweeper may reap the child and close the pidfd while we poll.
+                    Sys.PollOne(_pidfd, POLLIN, Math.Min(left, 100));
+                }
+            }
+        }
+        // Exited: its pipes reach end of file at once, unless a grandchild still holds them.
+        _drained.Wait(TimeSpan.FromMilliseconds(Math.Clamp(deadline - Environment.TickCount64, 200, 2000)));
+        return _status!;
+    }
+
+    /// <summary>kill(2): sends a signal to the child.</summary>
+    public void Kill(Signal signal = Signal.SIGKILL)
+    {
+        if (Status is not null)
+            throw new SyscallException("kill", Errno.ESRCH, $"child '{Name}' (pid {Pid}) has already exited ({_status}) and been reaped",
+                "a child can be signalled only while it runs");
+        Sys.Kill(Pid, (int)signal);
+        EventTrace.Record(TraceKind.Signal, $"sent {SignalNames.Describe((int)signal)} to '{Name}' (pid {Pid})");
+    }
+
+    /// <summary>Reaps the child if it has exited; never blocks. The only caller of waitpid for this pid.</summary>
+    internal bool TryReap()
+    {
+        lock (_gate)
+        {
+            if (_status is not null) return true;
+            int status;
+            int r = waitpid(Pid, &status, WNOHANG);
+            if (r == Pid)
+            {
+                _status = ExitStatus.FromWaitStatus(status);
+                close(_pidfd);
+                ChildRegistry.Remove(this);
+                EventTrace.Add(new TraceEvent(EventTrace.Now(), Pid, Name, TraceKind.Exited, $"'{Name}' {_status}"));
+                return true;
+            }
+            if (r == -1 && errno == ECHILD)
+            {
+                // Someone else reaped it (a runtime's SIGCHLD handling when we run as PID 1): say so rather than hang.
+                _status = ExitStatus.FromExitCode(-1);
+                close(_pidfd);
+                ChildRegistry.Remove(this);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    internal void AddOutput(OutputLine line)
+    {
+        lock (_gate) _output.Add(line);
+    }
+
+    internal void StreamOpened() => Interlocked.Increment(ref _openStreams);
+
+    internal void StreamClosed()
+    {
+        if (Interlocked.Decrement(ref _openStreams) <= 0) _drained.Set();
+    }
+
+    internal void NoStreams()
+    {
+        if (Volatile.Read(ref _openStreams) == 0) _drained.Set();
+    }
+
+    /// <summary>Kills the child if it still runs, and reaps it.</summary>
+    public void Dispose()
+    {
+        if (TryReap()) return;
+        kill(Pid, SIGKILL);
+        Sys.PollOne(_pidfd, POLLIN, 5000);
+        TryReap();
+    }
+
+    public override string ToString() => $"child '{Name}' (pid {Pid}): {(Status is { } s ? s.ToString() : "running")}";
+}

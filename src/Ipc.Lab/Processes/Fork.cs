@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Native;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Processes;
+
+/// <summary>"fork()" for a notebook: runs a C# lambda in a real child process. The lambda's text is taken as
+/// written (C#'s CallerArgumentExpression), compiled, and run by a freshly spawned child host — posix_spawn,
+/// never fork() of the .NET process itself. Like a forked child, the body starts with copies of what it is
+/// given: values, and kernel objects (pipe ends, ...) whose descriptors arrive as the same open files.
+/// Unlike fork(), nothing else is copied: a body that uses a variable of the notebook is refused before any
+/// process starts, with a message that says how to pass it.</summary>
+public static class Fork
+{
+    private static int _children;
+
+    public static ChildProcess Run(Action body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, []);
+
+    public static ChildProcess Run<T1>(T1 arg1, Action<T1> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1)]);
+
+    public static ChildProcess Run<T1, T2>(T1 arg1, T2 arg2, Action<T1, T2> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2)]);
+
+    public static ChildProcess Run<T1, T2, T3>(T1 arg1, T2 arg2, T3 arg3, Action<T1, T2, T3> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3)]);
+
+    /// <summary>Starts the body compiler in the background, so the first Fork.Run does not wait for it.</summary>
+    public static void Prepare() => ThreadPool.QueueUserWorkItem(_ =>
+    {
+        try { BodyCompiler.Warm(); }
+        catch (Exception) { /* the first Fork.Run reports it */ }
+    });
+
+    private static ChildProcess Start(string? name, string source, (Type Type, object? Value)[] args)
+    {
+        if (string.IsNullOrWhiteSpace(source))
+            throw new ArgumentException("Fork.Run needs the text of the lambda, which C# passes on its own when you write Fork.Run(() => { ... }) in C#. Do not pass the 'source' argument yourself.", nameof(source));
+        int number = Interlocked.Increment(ref _children);
+        name ??= number == 1 ? "child" : $"child {number}";
+
+        var descriptors = new List<int>();
+        var arguments = args.Select((a, i) => Describe(a.Type, a.Value, i + 1, descriptors)).ToArray();
+        if (descriptors.Count > ChildJob.MaxDescriptors)
+            throw new ArgumentException($"A child can be given at most {ChildJob.MaxDescriptors} descriptors; these arguments hold {descriptors.Count}.");
+
+        string assembly = BodyCompiler.Compile(source, args.Select(a => a.Type).ToArray());
+        var job = new ChildJob(name, assembly, Path.GetFileNameWithoutExtension(assembly), arguments,
+            EventTrace.Enabled, Lab.DefaultTimeout.TotalMilliseconds);
+        return Spawn(name, job, descriptors);
+    }
+
+    private static ChildArgument Describe(Type type, object? value, int position, List<int> descriptors)
+    {
+        if (value is IChildTransferable transferable)
+        {
+            var transfer = transferable.PrepareTransfer();
+            var fds = new int[transfer.Descriptors.Count];
+            for (int i = 0; i < fds.Length; i++)
+            {
+                descriptors.Add(transfer.Descriptors[i].Fd);
+                fds[i] = 2 + descriptors.Count;
+            }
+            return new ChildArgument(value.GetType().AssemblyQualifiedName!, null, fds, transfer.State);
+        }
+        if (!IsPlainValue(type))
+            throw new ArgumentException(
+                $"Argument {position} of Fork.Run is a {type.Name}, which cannot be handed to another process. A child can be given numbers, " +
+                "booleans, strings, arrays of those, and the course's kernel objects (pipes, FIFOs, ...); anything else has to be sent to it (e.g. through a pipe).");
+        return new ChildArgument(type.AssemblyQualifiedName!, JsonSerializer.Serialize(value, type), [], null);
+    }
+
+    private static bool IsPlainValue(Type t) =>
+        t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan)
+        || (t.IsArray && IsPlainValue(t.GetElementType()!));
+
+    private static ChildProcess Spawn(string name, ChildJob job, List<int> descriptors)
+    {
+        var (outRead, outWrite) = Sys.Pipe2(O_CLOEXEC);
+        var (errRead, errWrite) = Sys.Pipe2(O_CLOEXEC);
+        var (control, childControl) = Sys.SocketPair(SOCK_SEQPACKET);
+        int pid;
+        try
+        {
+            var placed = new List<(int, int)> { (outWrite, 1), (errWrite, 2), (childControl, ChildJob.ControlFd) };
+            placed.AddRange(descriptors.Select((fd, i) => (fd, 3 + i)));
+            pid = Spawner.Spawn(new SpawnPlan(DotnetHost.Path,
+                ["dotnet", LabHome.ChildHostPath, Environment.ProcessId.ToString()], placed, ChildEnvironment.ForDotnet(name)));
+        }
+        catch
+        {
+            foreach (var fd in new[] { outRead, errRead, control }) close(fd);
+            throw;
+        }
+        finally
+        {
+            foreach (var fd in new[] { outWrite, errWrite, childControl }) close(fd);
+        }
+        var child = new ChildProcess(pid, name, "C# body");
+        var message = JsonSerializer.SerializeToUtf8Bytes(job);
+        Sys.Write(control, message, $"control channel of child '{name}'");
+        OutputRelay.Watch(child, outRead, errRead, control);
+        return child;
+    }
+}

@@ -1,0 +1,57 @@
+using Ipc.Lab.Native;
+using static Ipc.Lab.Native.LibcExtra;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Processes;
+
+/// <summary>Makes sure no child outlives this process, also when this process is killed with SIGKILL (a
+/// notebook kernel restart) and nothing in it can run. A small shell process leads a process group that every
+/// child joins; it holds the read end of a "lifeline" pipe whose only write end is ours (O_CLOEXEC, so no
+/// child inherits it). When we die, for whatever reason, the kernel closes our end, the guardian reads end of
+/// file, and it kills its whole group — our children, and theirs.</summary>
+internal static unsafe class Guardian
+{
+    // Ignores every catchable signal, so that a student's kill(-group, SIGTERM) does not disarm it.
+    private const string Script =
+        "trap '' HUP INT QUIT TERM USR1 USR2 ALRM PIPE TSTP TTIN TTOU; " +
+        "while read -r _ <&3; do :; done; kill -9 0";
+
+    private static int _pid;
+    private static int _lifeline = -1;
+
+    /// <summary>The guardian's pid, which is also its process group; starts (or restarts) it when needed.
+    /// Runs on the spawner thread.</summary>
+    public static int EnsureGroup()
+    {
+        if (_pid > 0)
+        {
+            int status;
+            int r = waitpid(_pid, &status, WNOHANG);
+            if (r == 0) return _pid;
+            // The guardian died (someone killed its group): its children are unprotected from now on, but
+            // new ones get a new guardian.
+            close(_lifeline);
+        }
+        var (read, write) = Sys.Pipe2(O_CLOEXEC);
+        try
+        {
+            _pid = Spawner.SpawnNow(new SpawnPlan("/bin/sh", ["ipc-lab-guardian", "-c", Script, "ipc-lab-guardian"], [(read, 3)])
+            {
+                JoinGuardedGroup = false,
+            }, processGroup: 0);
+        }
+        catch
+        {
+            close(write);
+            throw;
+        }
+        finally
+        {
+            close(read);
+        }
+        _lifeline = write;
+        return _pid;
+    }
+
+    public static int Pid => _pid;
+}

@@ -1,0 +1,145 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Ipc.Lab.Native;
+using Tmds.Linux;
+using static Ipc.Lab.Native.LibcExtra;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Processes;
+
+/// <summary>Starts processes with posix_spawn(3) — never fork(): a forked .NET process is not safe (see
+/// DESIGN.md). Every spawn happens on one thread that lives as long as the process, because the kernel ties
+/// PR_SET_PDEATHSIG to the thread that created the child, not to the process. Children start with all signals
+/// at their default action and an empty signal mask, and in the process group of the <see cref="Guardian"/>,
+/// so that they die with us even when we are killed with SIGKILL.</summary>
+internal static unsafe class Spawner
+{
+    private const int TempDescriptorFloor = 200;
+    private static readonly BlockingCollection<(SpawnPlan Plan, TaskCompletionSource<int> Done)> Queue = new();
+    private static readonly Lazy<Thread> Worker = new(() =>
+    {
+        var t = new Thread(Loop) { IsBackground = true, Name = "Ipc.Lab spawner" };
+        t.Start();
+        return t;
+    });
+
+    public static int Spawn(SpawnPlan plan)
+    {
+        _ = Worker.Value;
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Queue.Add((plan, done));
+        if (!done.Task.Wait(TimeSpan.FromSeconds(30)))
+            throw new TimeoutException($"Starting {plan.Program} waited 30 s for the spawner thread; the machine may be overloaded.");
+        return done.Task.GetAwaiter().GetResult();
+    }
+
+    private static void Loop()
+    {
+        foreach (var (plan, done) in Queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                int group = plan.JoinGuardedGroup ? Guardian.EnsureGroup() : 0;
+                done.SetResult(SpawnNow(plan, group));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }
+    }
+
+    /// <summary>Called on the spawner thread only (the guardian is spawned from there too).</summary>
+    internal static int SpawnNow(SpawnPlan plan, int processGroup)
+    {
+        var temps = new List<int>();
+        void* actions = NativeMemory.AllocZeroed(OpaqueStructSize);
+        void* attr = NativeMemory.AllocZeroed(OpaqueStructSize);
+        var strings = new List<IntPtr>();
+        try
+        {
+            Check(posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            Check(posix_spawnattr_init(attr), "posix_spawnattr_init");
+
+            // Copy every source to a high temporary number first: dup2(fd, fd) would not clear O_CLOEXEC,
+            // and a source that is also another's target would be overwritten before it is copied.
+            var targets = new HashSet<int>();
+            foreach (var (source, target) in plan.Descriptors)
+            {
+                int temp = fcntl(source, F_DUPFD_CLOEXEC, TempDescriptorFloor);
+                if (temp == -1) throw Sys.Fail("fcntl(F_DUPFD_CLOEXEC)", $"descriptor {source} for the child's fd {target}");
+                temps.Add(temp);
+                Check(posix_spawn_file_actions_adddup2(actions, temp, target), "posix_spawn_file_actions_adddup2");
+                targets.Add(target);
+            }
+            // Never let a child inherit our stdin/stdout/stderr: in a kernel they are the protocol channel.
+            var devNull = Pin(strings, "/dev/null");
+            for (int std = 0; std <= 2; std++)
+                if (!targets.Contains(std))
+                    Check(posix_spawn_file_actions_addopen(actions, std, (byte*)devNull, std == 0 ? O_RDONLY : O_WRONLY, 0), "posix_spawn_file_actions_addopen");
+            if (plan.WorkingDirectory is not null)
+                Check(posix_spawn_file_actions_addchdir_np(actions, (byte*)Pin(strings, plan.WorkingDirectory)), "posix_spawn_file_actions_addchdir_np");
+
+            sigset_t all, none;
+            sigfillset(&all);
+            sigemptyset(&none);
+            Check(posix_spawnattr_setsigdefault(attr, &all), "posix_spawnattr_setsigdefault");
+            Check(posix_spawnattr_setsigmask(attr, &none), "posix_spawnattr_setsigmask");
+            Check(posix_spawnattr_setpgroup(attr, processGroup), "posix_spawnattr_setpgroup");
+            Check(posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
+
+            var argv = PinArray(strings, plan.Argv);
+            var envp = PinArray(strings, BuildEnvironment(plan.Environment));
+            int pid;
+            int err = posix_spawn(&pid, (byte*)Pin(strings, plan.Program), actions, attr, (byte**)argv, (byte**)envp);
+            if (err != 0) throw Explain.Failure("posix_spawn", err, plan.Program);
+            return pid;
+        }
+        finally
+        {
+            posix_spawn_file_actions_destroy(actions);
+            posix_spawnattr_destroy(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            foreach (var p in strings) Marshal.FreeHGlobal(p);
+            foreach (var t in temps) close(t);
+        }
+    }
+
+    /// <summary>The managed environment (what Environment.SetEnvironmentVariable changed included; libc's
+    /// environ does not see those) plus the plan's additions.</summary>
+    private static IEnumerable<string> BuildEnvironment(IReadOnlyDictionary<string, string>? extra)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        if (extra is not null)
+            foreach (var (k, v) in extra) env[k] = v;
+        return env.Select(kv => $"{kv.Key}={kv.Value}");
+    }
+
+    private static void Check(int err, string call)
+    {
+        if (err != 0) throw Explain.Failure(call, err);
+    }
+
+    private static IntPtr Pin(List<IntPtr> owned, string s)
+    {
+        var bytes = Sys.CString(s);
+        var p = Marshal.AllocHGlobal(bytes.Length);
+        Marshal.Copy(bytes, 0, p, bytes.Length);
+        owned.Add(p);
+        return p;
+    }
+
+    private static IntPtr PinArray(List<IntPtr> owned, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        var array = Marshal.AllocHGlobal(IntPtr.Size * (list.Count + 1));
+        owned.Add(array);
+        for (int i = 0; i < list.Count; i++) Marshal.WriteIntPtr(array, i * IntPtr.Size, Pin(owned, list[i]));
+        Marshal.WriteIntPtr(array, list.Count * IntPtr.Size, IntPtr.Zero);
+        return array;
+    }
+}
