@@ -1,0 +1,35 @@
+using Ipc.Notebooks.Runner.Export;
+using Ipc.Notebooks.Runner.Formatting;
+using Ipc.Notebooks.Runner.Orchestration;
+using Ipc.Notebooks.Runner.Reporting;
+
+namespace Ipc.Notebooks.Runner.Cli;
+
+// `run`: every notebook in its own worker, one after another; executed copies, results.json and (with --html)
+// pages into the out folder. Exit code 0 only when no cell failed unexpectedly.
+internal static class RunCommand
+{
+    public static int Execute(RunOptions options)
+    {
+        var notebooks = options.Notebooks();
+        Directory.CreateDirectory(options.OutDirectory);
+        PlotlyChartHtml.CopyScriptTo(options.OutDirectory);
+
+        var reports = new List<NotebookReport>();
+        foreach (var path in notebooks)
+        {
+            var (report, executed) = new NotebookRun(options, Console.Error).Execute(path);
+            report.ExecutedPath = Path.Combine(options.OutDirectory, report.Name);
+            executed.Save(report.ExecutedPath);
+            if (options.Html)
+            {
+                report.HtmlPath = Path.Combine(options.OutDirectory, Path.ChangeExtension(report.Name, ".html"));
+                HtmlExporter.Write(executed, Path.GetFileNameWithoutExtension(report.Name), report.HtmlPath);
+            }
+            reports.Add(report);
+        }
+        ResultsFile.Write(Path.Combine(options.OutDirectory, "results.json"), reports);
+        Console.Out.Write(SummaryTable.Render(reports));
+        return reports.All(r => r.Passed) ? 0 : 1;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ipc.Notebooks.Runner.Protocol;
+
+namespace Ipc.Notebooks.Runner.Orchestration;
+
+// A worker process running one notebook, seen from the runner: commands go to its stdin, events come back
+// as JSON lines on its stdout. Each notebook gets a fresh one, because a DLL loaded by #r cannot be unloaded
+// or reloaded, and a killed worker takes nothing else down with it.
+internal sealed class WorkerProcess : IDisposable
+{
+    private const int StderrTailChars = 4000;
+
+    private readonly Process _process;
+    private readonly JsonLines _commands;
+    private readonly BlockingCollection<JsonObject?> _events = [];
+    private readonly StringBuilder _stderrTail = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _commands = new JsonLines(process.StandardInput);
+        new Thread(ReadEvents) { IsBackground = true, Name = "worker events" }.Start();
+        new Thread(ReadStderr) { IsBackground = true, Name = "worker stderr" }.Start();
+    }
+
+    public static WorkerProcess Start(string notebookDirectory, string resultsPath)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+            StandardInputEncoding = new UTF8Encoding(false),
+            WorkingDirectory = notebookDirectory,
+        };
+        // The same host that runs us: `dotnet runner.dll` when started through dotnet, the apphost otherwise.
+        var host = Environment.ProcessPath ?? "dotnet";
+        start.FileName = host;
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
+        foreach (var argument in new[] { "worker", "--notebook-dir", notebookDirectory, "--results", resultsPath })
+            start.ArgumentList.Add(argument);
+        return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}"));
+    }
+
+    public int Id => _process.Id;
+
+    public void Send(JsonObject command)
+    {
+        try
+        {
+            _commands.Send(command);
+        }
+        catch (IOException)
+        {
+            // The worker is gone; the caller finds out from the end of its event stream.
+        }
+    }
+
+    // The next event, or null when the worker's stdout ended (it exited or died). TimedOut when none came in time.
+    public JsonObject? Next(TimeSpan timeout, out bool timedOut)
+    {
+        timedOut = !_events.TryTake(out var message, timeout);
+        return message;
+    }
+
+    public string Ended()
+    {
+        if (!_process.WaitForExit(5000)) return "still running";
+        if (_process.ExitCode > 128) return $"killed by signal {_process.ExitCode - 128}";
+        return $"exit code {_process.ExitCode}";
+    }
+
+    public string StderrTail
+    {
+        get
+        {
+            lock (_stderrTail) return _stderrTail.ToString().Trim();
+        }
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            // SIGKILL: a stuck cell cannot be asked to stop, and the course library sees to the worker's children.
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(10000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+
+    private void ReadEvents()
+    {
+        try
+        {
+            while (_process.StandardOutput.ReadLine() is { } line)
+            {
+                if (JsonLines.Parse(line) is { } message) _events.Add(message);
+                else AppendStderr("(stdout) " + line + "\n");
+            }
+        }
+        catch (IOException)
+        {
+        }
+        _events.Add(null);
+    }
+
+    private void ReadStderr()
+    {
+        var buffer = new char[4096];
+        try
+        {
+            int read;
+            while ((read = _process.StandardError.Read(buffer, 0, buffer.Length)) > 0) AppendStderr(new string(buffer, 0, read));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void AppendStderr(string text)
+    {
+        lock (_stderrTail)
+        {
+            _stderrTail.Append(text);
+            if (_stderrTail.Length > StderrTailChars) _stderrTail.Remove(0, _stderrTail.Length - StderrTailChars);
+        }
+    }
+}

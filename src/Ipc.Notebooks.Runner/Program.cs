@@ -1,0 +1,21 @@
+using System.Text;
+using Ipc.Notebooks.Runner.Cli;
+using Ipc.Notebooks.Runner.Worker;
+
+Console.OutputEncoding = new UTF8Encoding(false);
+try
+{
+    return args switch
+    {
+        ["run", .. var rest] => RunCommand.Execute(RunOptions.Parse(rest)),
+        // Internal: how the runner starts itself as a notebook's worker process.
+        ["worker", "--notebook-dir", var directory, "--results", var results] => WorkerHost.Run(directory, results),
+        _ => throw new UsageException(args.Length == 0 ? "no command given" : $"unknown command '{args[0]}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"ipc-notebooks: {e.Message}");
+    Console.Error.WriteLine(RunOptions.Usage);
+    return 2;
+}

@@ -1,0 +1,25 @@
+namespace Ipc.Notebooks.Runner.Reporting;
+
+internal sealed record CellFailure(int Cell, string FirstLine, string Message);
+
+internal sealed record ExerciseResult(string Exercise, double Points, double Earned, string Status, string? Message);
+
+// What happened to one notebook: the summary table, results.json and the exit code are all made from this.
+internal sealed class NotebookReport(string name, string sourcePath)
+{
+    public string Name { get; } = name;
+    public string SourcePath { get; } = sourcePath;
+    public string? ExecutedPath { get; set; }
+    public string? HtmlPath { get; set; }
+    public int CellsOk { get; set; }
+    public int CellsFailed { get; set; }
+    public int CellsNotRun { get; set; }
+    public int CellsSkipped { get; set; }
+    public double Seconds { get; set; }
+    public List<CellFailure> Failures { get; } = [];
+    public IReadOnlyList<ExerciseResult> Exercises { get; set; } = [];
+
+    public double PointsPossible => Exercises.Sum(e => e.Points);
+    public double PointsEarned => Exercises.Sum(e => e.Earned);
+    public bool Passed => CellsFailed == 0 && Failures.Count == 0;
+}
