@@ -11,10 +11,12 @@ namespace Ipc.Lab.Processes;
 /// file, and it kills its whole group — our children, and theirs.</summary>
 internal static unsafe class Guardian
 {
-    // Ignores every catchable signal, so that a student's kill(-group, SIGTERM) does not disarm it.
+    // Ignores every catchable signal, so that a student's kill(-group, SIGTERM) does not disarm it. On the
+    // lifeline's end of file it removes the named objects we left ($1: our entries in the run directory)
+    // and kills the group.
     private const string Script =
         "trap '' HUP INT QUIT TERM USR1 USR2 ALRM PIPE TSTP TTIN TTOU; " +
-        "while read -r _ <&3; do :; done; kill -9 0";
+        "while read -r _ <&3; do :; done; rm -f -- \"$1\"*; kill -9 0";
 
     private static int _pid;
     private static int _lifeline = -1;
@@ -35,7 +37,7 @@ internal static unsafe class Guardian
         var (read, write) = Sys.Pipe2(O_CLOEXEC);
         try
         {
-            _pid = Spawner.SpawnNow(new SpawnPlan("/bin/sh", ["ipc-lab-guardian", "-c", Script, "ipc-lab-guardian"], [(read, 3)])
+            _pid = Spawner.SpawnNow(new SpawnPlan("/bin/sh", ["ipc-lab-guardian", "-c", Script, "ipc-lab-guardian", Io.RunDirectory.OwnPrefix], [(read, 3)])
             {
                 JoinGuardedGroup = false,
             }, processGroup: 0);

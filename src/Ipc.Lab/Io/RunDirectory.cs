@@ -1,0 +1,52 @@
+using Ipc.Lab.Native;
+
+namespace Ipc.Lab.Io;
+
+/// <summary>A private folder for the named objects a run creates (FIFOs, socket files): /tmp/ipc-lab-UID/,
+/// mode 0700, each entry prefixed with the pid of its creator. What a killed run left behind is removed by
+/// its guardian; whatever still remains is removed the next time a run starts, which says so.</summary>
+public static class RunDirectory
+{
+    private static readonly Lazy<string> Dir = new(Prepare);
+
+    public static string Path => Dir.Value;
+
+    /// <summary>A fresh path in the run directory for an object called <paramref name="name"/>.</summary>
+    public static string NewPath(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
+            throw new ArgumentException($"'{name}' is not a valid name: use letters, digits, '-' or '_', without '/'.", nameof(name));
+        return System.IO.Path.Combine(Path, $"{Environment.ProcessId}-{name}");
+    }
+
+    /// <summary>The prefix of this process's entries, for the guardian's clean-up.</summary>
+    internal static string OwnPrefix => System.IO.Path.Combine(Path, $"{Environment.ProcessId}-");
+
+    private static string Prepare()
+    {
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ipc-lab-{Tmds.Linux.LibC.getuid()}");
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        RemoveLeftovers(dir);
+        return dir;
+    }
+
+    private static void RemoveLeftovers(string dir)
+    {
+        var removed = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        {
+            var name = System.IO.Path.GetFileName(entry);
+            int dash = name.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(name[..dash], out int pid) || Sys.ProcessExists(pid)) continue;
+            try
+            {
+                File.Delete(entry);
+                removed.Add(name);
+            }
+            catch (IOException) { }
+        }
+        if (removed.Count > 0)
+            Console.Error.WriteLine($"Ipc.Lab: removed {removed.Count} object(s) left in {dir} by runs that were killed: {string.Join(", ", removed)}");
+    }
+}

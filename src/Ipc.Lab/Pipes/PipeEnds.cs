@@ -1,0 +1,118 @@
+using Ipc.Lab.Io;
+using Ipc.Lab.Native;
+using Ipc.Lab.Processes;
+using static Tmds.Linux.LibC;
+
+namespace Ipc.Lab.Pipes;
+
+/// <summary>The end of a pipe (or FIFO) that is read: fd[0] in C.</summary>
+public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable
+{
+    internal PipeReadEnd(int fd, string description = "pipe read end") : base(fd, description) { }
+
+    /// <summary>One read(2): at most buffer.Length bytes, maybe fewer (a pipe is a byte stream, not a
+    /// sequence of messages). Returns 0 at end of file: every write end is closed and the pipe is empty.
+    /// Waits at most <paramref name="timeout"/> (default <see cref="Lab.DefaultTimeout"/>) for data.</summary>
+    public int Read(Span<byte> buffer, TimeSpan? timeout = null) => ReadOnce(buffer, timeout);
+
+    /// <summary>One read(2) of at most <paramref name="max"/> bytes; an empty array at end of file.</summary>
+    public byte[] Read(int max, TimeSpan? timeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var buffer = new byte[max];
+        int n = ReadOnce(buffer, timeout);
+        return buffer[..n];
+    }
+
+    /// <summary>One read(2) of at most <paramref name="max"/> bytes, as text up to the first NUL byte — what
+    /// C's printf("%s", buf) would print.</summary>
+    public string ReadString(int max, TimeSpan? timeout = null) => AsCString(Read(max, timeout));
+
+    /// <summary>Reads until exactly <paramref name="count"/> bytes arrived (several read(2) calls if needed);
+    /// fails if end of file comes first.</summary>
+    public byte[] ReadExactly(int count, TimeSpan? timeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var buffer = new byte[count];
+        int got = 0;
+        while (got < count)
+        {
+            int n = ReadOnce(buffer.AsSpan(got), timeout);
+            if (n == 0) throw new EndOfStreamException($"The {Description} reached end of file after {got} of {count} bytes: every write end was closed.");
+            got += n;
+        }
+        return buffer;
+    }
+
+    /// <summary>Reads until end of file (every write end closed), as UTF-8 text.</summary>
+    public string ReadToEnd(TimeSpan? timeout = null)
+    {
+        var all = new MemoryStream();
+        var buffer = new byte[65536];
+        int n;
+        while ((n = ReadOnce(buffer, timeout)) > 0) all.Write(buffer, 0, n);
+        return System.Text.Encoding.UTF8.GetString(all.ToArray());
+    }
+
+    /// <summary>How many bytes are in the pipe now, waiting to be read (ioctl FIONREAD).</summary>
+    public int BytesAvailable => Sys.BytesAvailable(Fd);
+
+    /// <summary>The pipe's capacity in bytes (F_GETPIPE_SZ / F_SETPIPE_SZ).</summary>
+    public int Capacity
+    {
+        get => PipeCapacity.Get(Fd);
+        set => PipeCapacity.Set(Fd, value);
+    }
+
+    protected override string ExplainWait(bool forWrite) => PipeHolders.ExplainNoData(Fd, Description);
+
+    public ChildTransfer PrepareTransfer() => new([this]);
+
+    internal static object FromTransfer(int[] fds, string state) => new PipeReadEnd(fds[0], state.Length > 0 ? state : "pipe read end");
+}
+
+/// <summary>The end of a pipe (or FIFO) that is written: fd[1] in C.</summary>
+public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable
+{
+    internal PipeWriteEnd(int fd, string description = "pipe write end") : base(fd, description) { }
+
+    /// <summary>write(2) of all of data: blocks while the pipe is full, at most <paramref name="timeout"/>.
+    /// Returns the number of bytes written. With no reader left it fails with EPIPE.</summary>
+    public int Write(ReadOnlySpan<byte> data, TimeSpan? timeout = null) => WriteAll(data, timeout);
+
+    /// <summary>Writes the text as UTF-8 bytes. C's write(fd, "Hello", 6) also sends the NUL byte: write
+    /// "Hello\0" to do the same.</summary>
+    public int Write(string text, TimeSpan? timeout = null) => WriteAll(Utf8(text), timeout);
+
+    public int Capacity
+    {
+        get => PipeCapacity.Get(Fd);
+        set => PipeCapacity.Set(Fd, value);
+    }
+
+    protected override int RoomWithoutBlocking(int fd)
+    {
+        // Bytes free, less two pages of slack: the kernel keeps a pipe as a ring of pages, and a partly
+        // read page still takes a whole slot.
+        int free = PipeCapacity.Get(fd) - Sys.BytesAvailable(fd);
+        return free - 2 * 4096;
+    }
+
+    protected override string ExplainWait(bool forWrite) =>
+        $"The pipe is full ({PipeCapacity.Get(Fd)} bytes) and nobody reads it. A writer blocks until a reader makes room.";
+
+    public ChildTransfer PrepareTransfer() => new([this]);
+
+    internal static object FromTransfer(int[] fds, string state) => new PipeWriteEnd(fds[0], state.Length > 0 ? state : "pipe write end");
+}
+
+internal static class PipeCapacity
+{
+    public static int Get(int fd) => Sys.Fcntl(fd, F_GETPIPE_SZ, 0, "fcntl(F_GETPIPE_SZ)");
+
+    public static void Set(int fd, int bytes)
+    {
+        if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "A pipe's capacity must be positive; the kernel rounds it up to a power-of-two number of pages.");
+        Sys.Fcntl(fd, F_SETPIPE_SZ, bytes, "fcntl(F_SETPIPE_SZ)");
+    }
+}
