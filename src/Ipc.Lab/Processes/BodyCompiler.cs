@@ -84,7 +84,7 @@ internal static class BodyCompiler
 
     private static void Send(CompileRequest request)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(request).Append((byte)'\n').ToArray();
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(request, LabJson.Default.CompileRequest).Append((byte)'\n').ToArray();
         int done = 0;
         while (done < bytes.Length) done += Sys.Write(_requests, bytes.AsSpan(done), "pipe to the body compiler");
     }
@@ -101,7 +101,7 @@ internal static class BodyCompiler
             {
                 var line = Pending.GetRange(0, newline).ToArray();
                 Pending.RemoveRange(0, newline + 1);
-                return JsonSerializer.Deserialize<CompileResponse>(line)!;
+                return JsonSerializer.Deserialize(line, LabJson.Default.CompileResponse)!;
             }
             int left = (int)(deadline - Environment.TickCount64);
             if (left <= 0 || Sys.PollOne(_responses, POLLIN, left) == 0)

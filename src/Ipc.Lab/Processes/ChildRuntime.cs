@@ -65,7 +65,7 @@ internal static class ChildRuntime
         if (Sys.PollOne(ChildJob.ControlFd, POLLIN, 10_000) == 0)
             throw new TimeoutException("The child host waited 10 s for its job from the parent.");
         int n = Sys.Read(ChildJob.ControlFd, buffer, "control channel");
-        return JsonSerializer.Deserialize<ChildJob>(buffer.AsSpan(0, n))!;
+        return JsonSerializer.Deserialize(buffer.AsSpan(0, n), LabJson.Default.ChildJob)!;
     }
 
     private static object? Rebuild(ChildArgument arg)
@@ -79,7 +79,7 @@ internal static class ChildRuntime
 
     private static void Send(ControlMessage message)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, LabJson.Default.ControlMessage);
         unsafe
         {
             fixed (byte* p = bytes) write(ChildJob.ControlFd, p, bytes.Length);

@@ -104,7 +104,7 @@ public static class Fork
             foreach (var fd in new[] { outWrite, errWrite, childControl }) close(fd);
         }
         var child = new ChildProcess(pid, name, "C# body");
-        var message = JsonSerializer.SerializeToUtf8Bytes(job);
+        var message = JsonSerializer.SerializeToUtf8Bytes(job, LabJson.Default.ChildJob);
         Sys.Write(control, message, $"control channel of child '{name}'");
         OutputRelay.Watch(child, outRead, errRead, control);
         return child;

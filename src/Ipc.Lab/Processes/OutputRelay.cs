@@ -150,7 +150,7 @@ internal static unsafe class OutputRelay
     {
         try
         {
-            var msg = JsonSerializer.Deserialize<ControlMessage>(message);
+            var msg = JsonSerializer.Deserialize(message, LabJson.Default.ControlMessage);
             if (msg?.Event is { } e) EventTrace.Add(e);
             if (msg?.Failure is { } f) s.Child.Failure = f;
         }
