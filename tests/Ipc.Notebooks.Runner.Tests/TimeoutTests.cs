@@ -35,6 +35,22 @@ public sealed class TimeoutTests
     }
 
     [Fact]
+    public void A_stuck_cell_report_says_what_the_course_library_was_waiting_for()
+    {
+        using var temp = new TempFolder();
+        var notebook = new NotebookFile()
+            .Code($"#r \"{Path.GetRelativePath(temp.Path, LabDll)}\"")
+            .Code("var waiting = Ipc.Lab.Diagnostics.Activity.Begin(\"waiting for the test's endless loop\");\nwhile (true) { }")
+            .SaveIn(temp.Path, "lab.ipynb");
+
+        var run = Start(temp.Sub("out"), notebook, "--cell-timeout", "3");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("lab.ipynb, cell 2 (var waiting = Ipc.Lab", run.Report);
+        Assert.Contains("Ipc.Lab reports: waiting for the test's endless loop", run.Report);
+    }
+
+    [Fact]
     public void A_cell_that_ends_the_worker_process_is_reported_as_a_crash()
     {
         using var temp = new TempFolder();

@@ -6,8 +6,9 @@ namespace Ipc.Notebooks.Runner.Tests.Infrastructure;
 // One `dotnet Ipc.Notebooks.Runner.dll run ...` and what it left behind in its out folder.
 internal sealed class RunnerRun
 {
-    public static readonly string RunnerDll = typeof(RunnerRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RunnerDll").Value!;
+    public static readonly string RunnerDll = BuildMetadata("RunnerDll");
+
+    public static readonly string LabDll = BuildMetadata("LabDll");
 
     private RunnerRun(ProcessResult process, string outDirectory)
     {
@@ -42,6 +43,9 @@ internal sealed class RunnerRun
 
     public static JsonObject Single(JsonObject cell, string outputType) =>
         Assert.Single(Outputs(cell), o => (string?)o["output_type"] == outputType);
+
+    private static string BuildMetadata(string key) =>
+        typeof(RunnerRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     public static string Text(JsonNode? node) => node switch
     {
