@@ -22,7 +22,11 @@ internal static class ChildRuntime
         prctl(PR_SET_PDEATHSIG, (nuint)SIGKILL, 0, 0, 0);
         if (getppid() != parent) return 137;
 
-        var job = ReadJob();
+        bool warm = args.Length > 1 && args[1] == "--warm";
+        if (warm) WarmUp();
+        var job = warm ? ReceiveJob() : ReadJob();
+        if (job.WorkingDirectory != Environment.CurrentDirectory && Directory.Exists(job.WorkingDirectory))
+            Environment.CurrentDirectory = job.WorkingDirectory;
         EventTrace.ProcessName = job.Name;
         EventTrace.Enabled = job.TraceEnabled;
         Lab.DefaultTimeout = TimeSpan.FromMilliseconds(job.DefaultTimeoutMs);
@@ -57,6 +61,41 @@ internal static class ChildRuntime
         }
         Console.Out.Flush();
         return 0;
+    }
+
+    /// <summary>What every body needs anyway, done before the job arrives: the console, the serializer.</summary>
+    private static void WarmUp()
+    {
+        _ = Console.Out;
+        _ = Console.Error;
+        var sample = new ChildJob("warm-up", "", "", [new ChildArgument("", "1", [], null)], true, 1, "/", false);
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(sample, LabJson.Default.ChildJob), LabJson.Default.ChildJob);
+        JsonSerializer.SerializeToUtf8Bytes(new ControlMessage(new TraceEvent(0, 0, "", TraceKind.Note, "")), LabJson.Default.ControlMessage);
+    }
+
+    /// <summary>A pre-started host: waits for its job and the descriptors that come with it, then puts them at
+    /// 3, 4, ... over the /dev/null placeholders it was started with, and closes the placeholders left.</summary>
+    private static ChildJob ReceiveJob()
+    {
+        // Idle hosts do not linger forever: an hour without a job, and it leaves (the pool starts another).
+        if (Sys.PollOne(ChildJob.ControlFd, POLLIN, 3_600_000) == 0) Environment.Exit(0);
+        var buffer = new byte[1 << 20];
+        int n = ScmRights.Receive(ChildJob.ControlFd, buffer, ChildJob.MaxDescriptors, out int[] fds);
+        if (n == 0) Environment.Exit(0);
+        for (int i = 0; i < ChildJob.MaxDescriptors; i++)
+        {
+            int target = ChildJob.FirstDescriptor + i;
+            if (i < fds.Length)
+            {
+                Sys.Dup2(fds[i], target);
+                close(fds[i]);
+            }
+            else
+            {
+                close(target);
+            }
+        }
+        return JsonSerializer.Deserialize(buffer.AsSpan(0, n), LabJson.Default.ChildJob)!;
     }
 
     private static ChildJob ReadJob()

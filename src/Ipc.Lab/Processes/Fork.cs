@@ -53,8 +53,34 @@ public static class Fork
 
         string assembly = BodyCompiler.Compile(source, args.Select(a => a.Type).ToArray());
         var job = new ChildJob(name, assembly, Path.GetFileNameWithoutExtension(assembly), arguments,
-            EventTrace.Enabled, Lab.DefaultTimeout.TotalMilliseconds);
-        return Spawn(name, job, descriptors);
+            EventTrace.Enabled, Lab.DefaultTimeout.TotalMilliseconds, Environment.CurrentDirectory, DescriptorsAttached: true);
+        try
+        {
+            if (ChildPool.TryTake(JsonSerializer.SerializeToUtf8Bytes(job, LabJson.Default.ChildJob), descriptors,
+                    out int pid, out int stdout, out int stderr, out int control))
+            {
+                var warm = new ChildProcess(pid, name, "C# body (pre-started child host)");
+                OutputRelay.Watch(warm, stdout, stderr, control);
+                return warm;
+            }
+            return Spawn(name, job with { DescriptorsAttached = false }, descriptors);
+        }
+        finally
+        {
+            ChildPool.Replenish();
+        }
+    }
+
+    /// <summary>Whether Fork.Run keeps one child host started ahead of time (on by default; the environment
+    /// variable IPC_LAB_WARM_CHILD=0 turns it off). Turning it off stops the host that is waiting.</summary>
+    public static bool KeepWarmChild
+    {
+        get => ChildPool.Enabled;
+        set
+        {
+            ChildPool.Enabled = value;
+            if (!value) ChildPool.Drain();
+        }
     }
 
     private static ChildArgument Describe(Type type, object? value, int position, List<int> descriptors)
@@ -90,7 +116,7 @@ public static class Fork
         try
         {
             var placed = new List<(int, int)> { (outWrite, 1), (errWrite, 2), (childControl, ChildJob.ControlFd) };
-            placed.AddRange(descriptors.Select((fd, i) => (fd, 3 + i)));
+            placed.AddRange(descriptors.Select((fd, i) => (fd, ChildJob.FirstDescriptor + i)));
             pid = Spawner.Spawn(new SpawnPlan(DotnetHost.Path,
                 ["dotnet", LabHome.ChildHostPath, Environment.ProcessId.ToString()], placed, ChildEnvironment.ForDotnet(name)));
         }
