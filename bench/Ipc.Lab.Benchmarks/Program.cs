@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Ipc.Lab;
+using Ipc.Lab.Benchmarks;
+using Ipc.Lab.Processes;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Contains("--cold-body"))
+{
+    // Run as a fresh process with an empty IPC_LAB_CACHE: nothing compiled, no compiler running, nothing JITted.
+    var cold = Measure.NewBodies(1, warmFirst: false);
+    Console.WriteLine(cold.Median.ToString("0.0"));
+    return 0;
+}
+
+bool quick = args.Contains("--quick");
+string benchDir = FindBenchDirectory();
+int pinCpu = Environment.ProcessorCount - 1;
+var wall = Stopwatch.StartNew();
+
+int spawnN = quick ? 50 : 200, commandN = quick ? 30 : 100, cachedN = quick ? 15 : 30, newN = quick ? 5 : 10, coldN = quick ? 1 : 3;
+int pingN = quick ? 5_000 : 30_000, pythonN = quick ? 3_000 : 10_000;
+var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 600);
+long streamTotal = (quick ? 64L : 256L) << 20;
+int streamRepeats = quick ? 1 : 3;
+
+Lab.DefaultTimeout = TimeSpan.FromSeconds(30);
+Fork.Prepare();
+using var baselines = Baselines.Build(benchDir);
+
+var o = Console.Out;
+o.WriteLine($"# Ipc.Lab benchmarks: one run on this machine");
+o.WriteLine();
+o.WriteLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; command: `dotnet run -c Release --project bench/Ipc.Lab.Benchmarks{(quick ? " -- --quick" : "")}`");
+o.WriteLine($"- machine: {CpuModel()}, {Environment.ProcessorCount} CPUs, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}");
+o.WriteLine($"- baselines: {baselines.Gcc ?? "gcc not found: the C column is skipped"} (-O2); {baselines.Python ?? "python3 not found: the Python column is skipped"}");
+o.WriteLine($"- pinned = parent and child both on CPU {pinCpu} (sched_setaffinity); unpinned = the scheduler places them on any of the {Environment.ProcessorCount} CPUs");
+o.WriteLine("- figures: median and p99 over n samples; one run, so compare columns of the same row, not against other machines");
+o.WriteLine();
+
+// 1. Starting a child. Unpinned and with the event trace on: what a notebook cell pays.
+o.WriteLine("## 1. Starting a child (start to exit, unpinned, event trace on)");
+o.WriteLine();
+o.WriteLine("| what | n | median ms | p99 ms | target (median) |");
+o.WriteLine("|---|---:|---:|---:|---|");
+if (baselines.HasC) Row("C: posix_spawn(/bin/true) + waitpid (floor)", baselines.SpawnTrue(spawnN) with { Count = spawnN }, null);
+Row("Command.Start(\"/bin/true\").Wait()", Measure.CommandTrue(commandN), null);
+Row("Fork.Run(() => {}), cached body", Measure.CachedBody(cachedN), 100);
+Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), 1500);
+Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", ColdBodies(coldN), 1500);
+o.WriteLine();
+
+// 2. Ping-pong.
+o.WriteLine("## 2. Pipe ping-pong, 64-byte round trip (µs)");
+o.WriteLine();
+o.WriteLine("| placement | n | C median | C p99 | C# median | C# p99 | C#/C median | C#/C p99 | Python median | Python p99 |");
+o.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (int cpu in new[] { pinCpu, -1 })
+{
+    Stats? c = baselines.HasC ? baselines.PingPong(pingN, cpu) : null;
+    var cs = Measure.PingPong(pingN, cpu, warmup);
+    Stats? py = baselines.Python is not null ? baselines.PythonPingPong(pythonN, cpu) : null;
+    o.WriteLine($"| {Placement(cpu)} | {pingN} | {F(c?.Median)} | {F(c?.P99)} | {F(cs.Median)} | {F(cs.P99)} | {Ratio(cs.Median, c?.Median)} | {Ratio(cs.P99, c?.P99)} | {F(py?.Median)} | {F(py?.P99)} |");
+}
+o.WriteLine();
+o.WriteLine($"C: two pipe(2)s and fork(2) (bench/c/pipe_pingpong.c). C#: two Pipes, Fork.Run echo child, PipeReadEnd.Read / PipeWriteEnd.Write, event trace off. Python: multiprocessing.Pipe (a Unix socketpair), fork context, n = {pythonN}.");
+o.WriteLine();
+
+// 3. Streaming.
+o.WriteLine($"## 3. Pipe streaming, {streamTotal >> 20} MiB, reader buffer 64 KiB (GB/s, median of {streamRepeats})");
+o.WriteLine();
+o.WriteLine("| write size | pipe capacity | placement | C GB/s | C# GB/s | C#/C |");
+o.WriteLine("|---:|---:|---|---:|---:|---:|");
+foreach (int cpu in new[] { pinCpu, -1 })
+{
+    foreach (var (size, capacity) in new[] { (4096, 0), (65536, 0), (1 << 20, 0), (1 << 20, 1 << 20) })
+    {
+        double? c = baselines.HasC ? Median(streamRepeats, () => baselines.Stream(streamTotal, size, capacity, cpu)) : null;
+        double cs = Median(streamRepeats, () => Measure.Stream(streamTotal, size, capacity, cpu));
+        o.WriteLine($"| {Size(size)} | {(capacity == 0 ? "64 KiB (default)" : Size(capacity))} | {Placement(cpu)} | {F(c)} | {F(cs)} | {Ratio(cs, c)} |");
+    }
+}
+o.WriteLine();
+o.WriteLine($"Whole run: {wall.Elapsed.TotalSeconds:0} s.");
+return 0;
+
+void Row(string what, Stats s, double? targetMs)
+{
+    string target = targetMs is double t ? $"≤ {t:0} ms {(s.Median <= t ? "✓" : "✗")}" : "";
+    o.WriteLine($"| {what} | {s.Count} | {F(s.Median)} | {F(s.P99)} | {target} |");
+    o.Flush();
+}
+
+Stats ColdBodies(int n)
+{
+    var ms = new List<double>();
+    for (int i = 0; i < n; i++)
+    {
+        var cache = Directory.CreateTempSubdirectory("ipc-lab-cold-cache-").FullName;
+        try
+        {
+            var self = Environment.ProcessPath!;
+            string[] selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet"
+                ? [typeof(Measure).Assembly.Location, "--cold-body"] : ["--cold-body"];
+            var output = Baselines.Run(self, selfArgs, new Dictionary<string, string> { ["IPC_LAB_CACHE"] = cache });
+            ms.Add(double.Parse(output.Split('\n')[^1], CultureInfo.InvariantCulture));
+        }
+        finally { Directory.Delete(cache, recursive: true); }
+    }
+    return Stats.Of(ms);
+}
+
+static double Median(int n, Func<double> run)
+{
+    var xs = Enumerable.Range(0, n).Select(_ => run()).Order().ToArray();
+    return xs[xs.Length / 2];
+}
+
+static string F(double? v) => v switch
+{
+    null => "—",
+    >= 100 => v.Value.ToString("0"),
+    >= 10 => v.Value.ToString("0.0"),
+    _ => v.Value.ToString("0.00"),
+};
+
+static string Ratio(double a, double? b) => b is double d && d > 0 ? (a / d).ToString("0.00") + "×" : "—";
+
+static string Placement(int cpu) => cpu >= 0 ? $"pinned (CPU {cpu})" : "unpinned";
+
+static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB";
+
+static string CpuModel()
+{
+    var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+    return line is null ? "unknown CPU" : line[(line.IndexOf(':') + 1)..].Trim();
+}
+
+static string FindBenchDirectory()
+{
+    foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var bench = Path.Combine(dir.FullName, "bench");
+            if (File.Exists(Path.Combine(bench, "c", "pipe_pingpong.c"))) return bench;
+            if (File.Exists(Path.Combine(dir.FullName, "c", "pipe_pingpong.c"))) return dir.FullName;
+        }
+    }
+    throw new FileNotFoundException("bench/c/pipe_pingpong.c not found above " + AppContext.BaseDirectory);
+}
