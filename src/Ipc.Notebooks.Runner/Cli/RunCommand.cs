@@ -1,5 +1,6 @@
 using Ipc.Notebooks.Runner.Export;
 using Ipc.Notebooks.Runner.Formatting;
+using Ipc.Notebooks.Runner.Notebooks;
 using Ipc.Notebooks.Runner.Orchestration;
 using Ipc.Notebooks.Runner.Reporting;
 
@@ -18,7 +19,21 @@ internal static class RunCommand
         var reports = new List<NotebookReport>();
         foreach (var path in notebooks)
         {
-            var (report, executed) = new NotebookRun(options, Console.Error).Execute(path);
+            NotebookReport report;
+            NotebookDocument executed;
+            try
+            {
+                (report, executed) = new NotebookRun(options, Console.Error).Execute(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                // One unreadable notebook must not hide the results of the others.
+                report = new NotebookReport(Path.GetFileName(path), path);
+                report.Failures.Add(new CellFailure(0, "", $"could not read the notebook: {e.Message}"));
+                reports.Add(report);
+                Console.Error.WriteLine($"{report.Name} ✗ could not read the notebook: {e.Message}");
+                continue;
+            }
             report.ExecutedPath = Path.Combine(options.OutDirectory, report.Name);
             executed.Save(report.ExecutedPath);
             if (options.Html)

@@ -32,7 +32,13 @@ internal static class SummaryTable
         foreach (var report in reports)
         {
             foreach (var failure in report.Failures)
-                text.AppendLine($"✗ {report.Name}, cell {failure.Cell} ({failure.FirstLine}): {failure.Message}");
+            {
+                // Timeout and crash messages already say where they happened.
+                var where = $"{report.Name}, cell {failure.Cell} ";
+                text.AppendLine(failure.Cell == 0 ? $"✗ {report.Name}: {failure.Message}"
+                    : failure.Message.StartsWith(where, StringComparison.Ordinal) ? $"✗ {failure.Message}"
+                    : $"✗ {where}({failure.FirstLine}): {failure.Message}");
+            }
             foreach (var exercise in report.Exercises.Where(e => e.Status != "passed"))
                 text.AppendLine($"  {report.Name}, exercise {exercise.Exercise}: {exercise.Status} ({Points(exercise.Earned)}/{Points(exercise.Points)}){(exercise.Message is { Length: > 0 } m ? ": " + m : "")}");
         }
