@@ -1,0 +1,90 @@
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Io;
+using Ipc.Lab.Native;
+using Ipc.Lab.Pipes;
+using Ipc.Lab.Processes;
+using Xunit;
+
+namespace Ipc.Lab.Tests;
+
+/// <summary>Named pipes: a path in the file system is all another process needs.</summary>
+public class FifoTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void A_child_given_only_the_path_writes_through_the_fifo_to_the_parent()
+    {
+        using var fifo = Fifo.Create("talk");
+        using var child = Fork.Run(fifo.Path, path =>
+        {
+            using var w = Fifo.OpenWrite(path);
+            w.Write("through the fifo");
+        }, name: "fifo-writer");
+
+        using var reader = fifo.OpenRead();
+        var text = reader.ReadToEnd(Long);
+
+        Assert.Equal("through the fifo", text);
+        Assert.True(child.Wait(Long).Success);
+        Assert.Equal("FIFO read end", reader.Description);
+    }
+
+    [Fact]
+    public void The_fifo_is_a_mode_0600_named_pipe_in_the_private_run_directory_and_is_gone_after_Dispose()
+    {
+        string path;
+        using (var fifo = Fifo.Create("mode"))
+        {
+            path = fifo.Path;
+            Assert.Equal(RunDirectory.Path, Path.GetDirectoryName(path));
+            Assert.Equal($"{Environment.ProcessId}-mode", Path.GetFileName(path));
+            Assert.Equal("fifo", FileType(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(RunDirectory.Path));
+        }
+
+        Assert.False(File.Exists(path));
+        Assert.Null(FileType(path));
+    }
+
+    [Fact]
+    public void Opening_for_writing_with_no_reader_times_out_with_a_message_naming_the_fifo()
+    {
+        using var fifo = Fifo.Create("lonely");
+
+        var e = Assert.Throws<WaitTimeoutException>(() => fifo.OpenWrite(TimeSpan.FromMilliseconds(300)));
+
+        Assert.Contains(fifo.Path, e.Message);
+        Assert.Contains("waited 0.3 s for a reader", e.Message);
+    }
+
+    [Fact]
+    public void Creating_a_fifo_whose_name_exists_is_EEXIST_explained()
+    {
+        using var fifo = Fifo.Create("twice");
+
+        var e = Assert.Throws<SyscallException>(() => Fifo.Create("twice"));
+
+        Assert.Equal("mkfifo", e.Call);
+        Assert.Equal("EEXIST", e.ErrnoName);
+        Assert.Contains("already exists", e.Meaning);
+        Assert.Contains(fifo.Path, e.Message);
+    }
+
+    [Fact]
+    public void A_name_with_a_slash_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => Fifo.Create("../escape"));
+        Assert.Throws<ArgumentException>(() => Fifo.Create(" "));
+    }
+
+    /// <summary>What stat(1) says the file is ("fifo"), or null when it does not exist. Asked of a real
+    /// program, so that the test does not trust the library's own view of the file.</summary>
+    private static string? FileType(string path)
+    {
+        using var stat = Command.Start("stat", "-c", "%F", path);
+        var status = stat.Wait(Long);
+        return status.Success ? stat.StandardOutput : null;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Ipc.Lab.Io;
+using Ipc.Lab.Processes;
+using Ipc.Lab.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Ipc.Lab.Tests;
+
+/// <summary>No child outlives the process that started it — also when that process is killed with SIGKILL and
+/// nothing in it can run any more (a notebook kernel restart).</summary>
+public class OrphanTests(ITestOutputHelper log)
+{
+    private static readonly string OrphansDll = typeof(OrphanTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "OrphansDll").Value!;
+
+    [Fact]
+    public void Killing_a_process_with_SIGKILL_leaves_none_of_its_children_and_removes_its_fifo()
+    {
+        Assert.True(File.Exists(OrphansDll), $"{OrphansDll} is built with this project");
+        // Orphans are given to the nearest "child subreaper" ancestor: make that us, so that every process the
+        // killed one started becomes our child, and "gone" means we reaped it — exact, not a guess from /proc.
+        Assert.Equal(0, Proc.prctl(Proc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+        try
+        {
+            using var victim = Command.Start(Dotnet(), OrphansDll);
+            Match ready = Match.Empty;
+            Assert.True(Proc.Eventually(() =>
+            {
+                ready = victim.Output.Select(l => Regex.Match(l.Text, @"^READY csharp=(\d+) native=(\d+) pipeline=(\d+),(\d+) fifo=(.+)$"))
+                    .FirstOrDefault(m => m.Success) ?? Match.Empty;
+                return ready.Success || victim.HasExited;
+            }, TimeSpan.FromSeconds(60)), "the program did not report what it started within 60 s");
+            Assert.True(ready.Success, $"the program ended before it was ready: {victim.Status}; it said: {string.Join(" / ", victim.Output.Select(l => l.Text))}");
+
+            var reported = Enumerable.Range(1, 4).Select(i => int.Parse(ready.Groups[i].Value)).ToArray();
+            var fifo = ready.Groups[5].Value;
+            // Everything it started: what it reported, plus what the library started for it (guardian, compiler).
+            var started = Proc.Descendants(victim.Pid);
+            Assert.All(reported, p => Assert.Contains(p, started));
+            Assert.Contains(started, p => Proc.Argv0(p) == "ipc-lab-guardian");
+            Assert.All(reported, p => Assert.Equal(Proc.Group(reported[0]), Proc.Group(p))); // one guarded group
+            Assert.True(File.Exists(fifo), fifo);
+            Assert.StartsWith(RunDirectory.Path + "/", fifo);
+            log.WriteLine($"started: {string.Join(", ", started.Select(p => $"{Proc.Argv0(p)}"))}");
+
+            victim.Kill(Signals.Signal.SIGKILL);
+            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).Signal);
+
+            var left = new HashSet<int>(started);
+            bool allGone = Proc.Eventually(() =>
+            {
+                foreach (var pid in left.ToArray())
+                {
+                    if (Proc.TryReap(pid, out int error)) left.Remove(pid);
+                    else if (error == Proc.ECHILD && Proc.State(pid) is null) left.Remove(pid);
+                }
+                return left.Count == 0;
+            }, TimeSpan.FromSeconds(15));
+
+            Assert.True(allGone, "still there: " + string.Join(", ", left.Select(p => $"{p} {Proc.Argv0(p)} {Proc.State(p)}")));
+            // The guardian removes the run-directory entries before it kills the group, so once it is reaped
+            // the FIFO is gone: no waiting needed.
+            Assert.False(File.Exists(fifo), $"{fifo} was left behind");
+            Assert.Empty(Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*"));
+        }
+        finally
+        {
+            Proc.prctl(Proc.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+        }
+    }
+
+    [Fact]
+    public void Once_its_children_are_disposed_a_process_has_none_left_running()
+    {
+        using (var pipe = Pipe())
+        {
+            var children = new[]
+            {
+                Fork.Run(() => Thread.Sleep(Timeout.Infinite), name: "sleeper"),
+                Fork.Run(() => { }, name: "quiet"),
+                Command.Start("sleep", "60"),
+            };
+            var pids = children.Select(c => c.Pid).ToArray();
+            var running = ChildRegistry.Running().Select(c => c.Pid).ToArray();
+            Assert.Contains(pids[0], running);
+            Assert.Contains(pids[2], running);
+
+            foreach (var c in children) c.Dispose();
+
+            Assert.DoesNotContain(ChildRegistry.Running(), c => pids.Contains(c.Pid));
+            Assert.All(pids, p => Assert.Null(Proc.State(p)));
+        }
+        // The body compiler is the one child the library keeps on purpose (warm, for the next body).
+        Assert.All(ChildRegistry.Running(), c => Assert.Equal("compiler", c.Name));
+    }
+
+    private static Ipc.Lab.Pipes.Pipe Pipe() => Ipc.Lab.Pipes.Pipe.Create();
+
+    private static string Dotnet() => Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";
+}
