@@ -40,8 +40,11 @@ internal static unsafe class OutputRelay
         {
             if (stdoutFd >= 0) Add(new Source(stdoutFd, child, Stream.Stdout, Console.Out, context));
             if (stderrFd >= 0) Add(new Source(stderrFd, child, Stream.Stderr, Console.Error, context));
-            if (stdoutFd < 0 && stderrFd < 0) child.NoStreams();
-            if (controlFd >= 0) Sources[controlFd] = new Source(controlFd, child, Stream.Control, Console.Out, context);
+            // The control channel counts as a stream too: a child's last message on it (the exception that
+            // escaped its body) must be in ChildProcess.Failure by the time Wait returns, even when the relay
+            // sees its stdout reach end of file first.
+            if (controlFd >= 0) Add(new Source(controlFd, child, Stream.Control, Console.Out, context));
+            if (stdoutFd < 0 && stderrFd < 0 && controlFd < 0) child.NoStreams();
         }
         ulong one = 1;
         write(Wakeup.Value, &one, sizeof(ulong));
@@ -141,8 +144,7 @@ internal static unsafe class OutputRelay
     {
         lock (Gate) Sources.Remove(s.Fd);
         close(s.Fd);
-        if (s.Kind == Stream.Control) return;
-        if (s.Partial.Count > 0) EmitLine(s);
+        if (s.Kind != Stream.Control && s.Partial.Count > 0) EmitLine(s);
         s.Child.StreamClosed();
     }
 
