@@ -68,16 +68,26 @@ internal static class ChildPool
                 _starting = false;
                 if (Enabled && _ready is null) _ready = host;
                 else if (host is not null) Discard(host);
+                Monitor.PulseAll(Gate);
             }
         });
     }
 
-    /// <summary>Kills the ready host (a test that counts processes or descriptors calls this first).</summary>
+    /// <summary>Kills the ready host (a test that counts processes or descriptors calls this first). A host
+    /// that is being started right now is waited for (at most 30 s) and killed too: otherwise its pipes and
+    /// its process would appear a moment after Drain returned.</summary>
     public static void Drain()
     {
         Host? host;
         lock (Gate)
         {
+            long deadline = Environment.TickCount64 + 30_000;
+            while (_starting)
+            {
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0) break;
+                Monitor.Wait(Gate, (int)left);
+            }
             host = _ready;
             _ready = null;
         }
