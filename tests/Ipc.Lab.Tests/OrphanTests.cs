@@ -94,6 +94,11 @@ public class OrphanTests(ITestOutputHelper log)
         }
         // The body compiler is the one child the library keeps on purpose (warm, for the next body).
         Assert.All(ChildRegistry.Running(), c => Assert.Equal("compiler", c.Name));
+        // And in the kernel's view: once the pre-started child host is drained, every process below this one
+        // is the compiler or the guardian.
+        ChildPool.Drain();
+        var kept = ChildRegistry.Running().Select(c => c.Pid).Append(Guardian.Pid).ToHashSet();
+        Assert.All(Proc.Descendants(Environment.ProcessId), p => Assert.True(kept.Contains(p), $"{p} {Proc.Argv0(p)} is left"));
     }
 
     private static Ipc.Lab.Pipes.Pipe Pipe() => Ipc.Lab.Pipes.Pipe.Create();
