@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Ipc.Notebooks.Tests.Infrastructure;
+
+/// <summary>One headless run of one notebook by the runner, started as a real process
+/// (`dotnet Ipc.Notebooks.Runner.dll run NB --out TEMP [--answers DIR]`), and what it left behind. Runs are
+/// cached per notebook and answer set, because several tests look at the same run and each run takes seconds.</summary>
+internal sealed class NotebookRun
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+    private static readonly ConcurrentDictionary<(string, SolutionSet?), Lazy<NotebookRun>> Cache = new();
+
+    private NotebookRun(string notebook, int exitCode, string log, JsonObject? results, JsonObject? executed)
+    {
+        Notebook = notebook;
+        ExitCode = exitCode;
+        Log = log;
+        Results = results;
+        Executed = executed;
+    }
+
+    public string Notebook { get; }
+    public int ExitCode { get; }
+
+    /// <summary>The runner's own report (stdout and stderr), for assertion messages.</summary>
+    public string Log { get; }
+
+    public JsonObject? Results { get; }
+    public JsonObject? Executed { get; }
+
+    public static NotebookRun Of(string notebook, SolutionSet? answers) =>
+        Cache.GetOrAdd((notebook, answers), key => new Lazy<NotebookRun>(() => Execute(key.Item1, key.Item2))).Value;
+
+    /// <summary>Exercise id → (status, points, earned), as results.json reports them.</summary>
+    public IReadOnlyDictionary<string, (string Status, double Points, double Earned)> Exercises()
+    {
+        Assert.True(Results is not null, $"The runner wrote no results.json for {Notebook} (exit code {ExitCode}).\n{Log}");
+        var entry = Results!["notebooks"]!.AsArray().OfType<JsonObject>().Single();
+        return entry["exercises"]!.AsArray().OfType<JsonObject>().ToDictionary(
+            e => (string)e["exercise"]!,
+            e => ((string?)e["status"] ?? "", (double)e["points"]!, (double)e["earned"]!));
+    }
+
+    /// <summary>Everything the executed notebook's code cells printed or showed as text, cell by cell.</summary>
+    public IReadOnlyList<string> CellTexts()
+    {
+        Assert.True(Executed is not null, $"The runner wrote no executed notebook for {Notebook}.\n{Log}");
+        return [.. Executed!["cells"]!.AsArray().OfType<JsonObject>().Select(cell => string.Concat(
+            (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>().Select(o =>
+                NotebookCatalog.Text(o["text"]) + NotebookCatalog.Text(o["data"]?["text/plain"]))))];
+    }
+
+    private static NotebookRun Execute(string notebook, SolutionSet? answers)
+    {
+        Assert.True(File.Exists(Paths.RunnerDll), $"The runner is not built at {Paths.RunnerDll}: build the solution first.");
+        var outDir = Directory.CreateTempSubdirectory("ipc-notebook-test-").FullName;
+        try
+        {
+            var args = new List<string> { Paths.RunnerDll, "run", NotebookCatalog.PathOf(notebook), "--out", outDir };
+            if (answers is { } set) args.AddRange(["--answers", Paths.Solutions(set)]);
+            var (exitCode, log) = RunBounded("dotnet", args);
+            var resultsPath = Path.Combine(outDir, "results.json");
+            var executedPath = Path.Combine(outDir, notebook);
+            return new NotebookRun(notebook, exitCode, log,
+                File.Exists(resultsPath) ? JsonNode.Parse(File.ReadAllText(resultsPath)) as JsonObject : null,
+                File.Exists(executedPath) ? JsonNode.Parse(File.ReadAllText(executedPath)) as JsonObject : null);
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Log) RunBounded(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(Limit))
+        {
+            // The runner's worker and the children it started go with it: the course library ties them to it.
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"The runner did not finish {string.Join(' ', args)} within {Limit.TotalMinutes} minutes.\n{log}");
+        }
+        process.WaitForExit();
+        lock (log) return (process.ExitCode, log.ToString());
+    }
+}
