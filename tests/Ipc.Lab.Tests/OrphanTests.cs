@@ -21,6 +21,7 @@ public class OrphanTests(ITestOutputHelper log)
         Assert.True(File.Exists(OrphansDll), $"{OrphansDll} is built with this project");
         // Orphans are given to the nearest "child subreaper" ancestor: make that us, so that every process the
         // killed one started becomes our child, and "gone" means we reaped it — exact, not a guess from /proc.
+        ChildPool.Drain(); // ours; so that below, every process under us is accounted for
         Assert.Equal(0, Proc.prctl(Proc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
         try
         {
@@ -36,7 +37,13 @@ public class OrphanTests(ITestOutputHelper log)
 
             var reported = Enumerable.Range(1, 4).Select(i => int.Parse(ready.Groups[i].Value)).ToArray();
             var fifo = ready.Groups[5].Value;
-            // Everything it started: what it reported, plus what the library started for it (guardian, compiler).
+            // The library starts a child host ahead of time, in the background, after the first Fork.Run: wait
+            // until it is there, so that the list below holds everything.
+            if (Environment.GetEnvironmentVariable("IPC_LAB_WARM_CHILD") != "0")
+                Assert.True(Proc.Eventually(() => Proc.Descendants(victim.Pid).Any(p => Proc.CommandLine(p).Contains("--warm")), TimeSpan.FromSeconds(30)),
+                    "the pre-started child host did not appear");
+            // Everything it started: what it reported, plus what the library started for it (guardian,
+            // pre-started host, compiler).
             var started = Proc.Descendants(victim.Pid);
             Assert.All(reported, p => Assert.Contains(p, started));
             Assert.Contains(started, p => Proc.Argv0(p) == "ipc-lab-guardian");
@@ -64,6 +71,9 @@ public class OrphanTests(ITestOutputHelper log)
             // the FIFO is gone: no waiting needed.
             Assert.False(File.Exists(fifo), $"{fifo} was left behind");
             Assert.Empty(Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*"));
+            // Nothing else was handed to us either: below this process there are only its own children.
+            var ours = ChildRegistry.Running().Select(c => c.Pid).Append(Guardian.Pid).ToHashSet();
+            Assert.All(Proc.Descendants(Environment.ProcessId), p => Assert.True(ours.Contains(p), $"{p} {Proc.CommandLine(p)} {Proc.State(p)} is left"));
         }
         finally
         {

@@ -70,6 +70,13 @@ internal static unsafe partial class Proc
         catch (IOException) { return null; }
     }
 
+    /// <summary>The whole command line, words separated by spaces; empty when there is no such process.</summary>
+    public static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim(); }
+        catch (IOException) { return ""; }
+    }
+
     private static string? StatField(int pid, int index)
     {
         string stat;
