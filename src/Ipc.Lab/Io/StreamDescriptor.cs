@@ -22,7 +22,10 @@ public abstract class StreamDescriptor : FileDescriptor
     {
         int fd = Fd;
         if (buffer.Length == 0) return 0;
-        if (!NonBlocking) WaitFor(fd, POLLIN, timeout, "read", "data to arrive");
+        // O_NONBLOCK (F_GETFL, a syscall: the flag is shared with other processes, so it is never cached)
+        // only changes what happens when there is no data yet; with data there, read(2) cannot block.
+        if (Sys.PollOne(fd, POLLIN, 0) == 0 && !NonBlocking)
+            WaitFor(fd, POLLIN, timeout, "read", "data to arrive", notReady: true);
         int n = Sys.Read(fd, buffer, Description);
         if (EventTrace.Enabled)
         {
@@ -37,13 +40,24 @@ public abstract class StreamDescriptor : FileDescriptor
     protected int WriteAll(ReadOnlySpan<byte> data, TimeSpan? timeout)
     {
         int fd = Fd;
+        int total = 0;
+        // A write of at most PIPE_BUF with room for it is one write(2) that cannot block, O_NONBLOCK or not,
+        // so F_GETFL is asked only when the answer could change what happens. A bad timeout takes the long
+        // way, which rejects it as it always did.
+        if (data.Length > 0 && data.Length <= PipeBuf && (timeout is null || timeout > TimeSpan.Zero)
+            && Sys.PollOne(fd, POLLOUT, 0) != 0)
+        {
+            total = Sys.Write(fd, data, Description);
+            RecordWrite(fd, total);
+            if (total == data.Length) return total;
+        }
         if (NonBlocking)
         {
+            if (total > 0) return total;
             int once = Sys.Write(fd, data, Description);
             RecordWrite(fd, once);
             return once;
         }
-        int total = 0;
         long deadline = Environment.TickCount64 + Lab.ToMilliseconds(timeout);
         while (total < data.Length)
         {
@@ -66,9 +80,9 @@ public abstract class StreamDescriptor : FileDescriptor
         if (EventTrace.Enabled) EventTrace.Record(TraceKind.Wrote, $"wrote {n} bytes to {Description} (fd {fd})", fd, n);
     }
 
-    private void WaitFor(int fd, short events, TimeSpan? timeout, string call, string what)
+    private void WaitFor(int fd, short events, TimeSpan? timeout, string call, string what, bool notReady = false)
     {
-        short ready = Sys.PollOne(fd, events, 0);
+        short ready = notReady ? (short)0 : Sys.PollOne(fd, events, 0);
         if (ready != 0) return;
         int ms = Lab.ToMilliseconds(timeout);
         string doing = $"{call} on {Description} (fd {fd}), waiting for {what}";
