@@ -38,6 +38,16 @@ public static class Timeline
         var rowOf = rows.ToDictionary(r => r.Pid, r => r.Label);
 
         var traces = new List<Trace>();
+        // A thin line per process from its first to its last event: a gap in the markers is then visibly a
+        // process doing nothing we traced (sleeping, computing), not a process that was not there.
+        var life = new Dictionary<string, object?>
+        {
+            ["name"] = "alive", ["mode"] = "lines", ["hoverinfo"] = "skip",
+            ["x"] = rows.SelectMany(r => new double?[] { Ms(ordered.First(e => e.Pid == r.Pid).TimestampNs), Ms(ordered.Last(e => e.Pid == r.Pid).TimestampNs), null }).ToArray(),
+            ["y"] = rows.SelectMany(r => new string?[] { r.Label, r.Label, null }).ToArray(),
+            ["line"] = new Dictionary<string, object> { ["color"] = "#bdbdbd", ["width"] = 2 },
+        };
+        traces.Add(Figure.Trace("scatter", life));
         var blocked = BlockedIntervals(ordered).ToList();
         if (blocked.Count > 0)
         {
@@ -78,7 +88,9 @@ public static class Timeline
         return Figure.Chart(traces, new Dictionary<string, object?>
         {
             ["title"] = new Dictionary<string, object> { ["text"] = title },
-            ["height"] = 160 + 55 * rows.Count,
+            ["height"] = 260 + 60 * rows.Count,
+            ["legend"] = new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 1.0, ["yanchor"] = "bottom" },
+            ["margin"] = new Dictionary<string, object> { ["t"] = 110 },
             ["xaxis"] = Figure.Axis("time since the first event (ms)"),
             ["yaxis"] = yaxis,
             ["hovermode"] = "closest",
