@@ -15,6 +15,7 @@ public static class PipesChecks
     /// EAGAIN and returns how many bytes it wrote.</summary>
     public static CheckResult Capacity(Func<Pipe, int> measure) => Exercise.Check("pipes.capacity", 2, () =>
     {
+        var measured = new List<int>();
         foreach (int asked in Capacities.OrderBy(_ => Random.Shared.Next()).Take(3))
         {
             using var pipe = Pipe.Create(capacity: asked);
@@ -27,7 +28,9 @@ public static class PipesChecks
                 hint: "Measure by writing: set NonBlocking = true on the write end, then write until the write fails with EAGAIN.");
             Expect.Equal(capacity, returned, $"the capacity your function returned for a pipe of {capacity} bytes",
                 "Return the total number of bytes written before EAGAIN (each Write returns how many bytes it took).");
+            measured.Add(capacity);
         }
+        return $"Measured pipes of {string.Join(", ", measured.Select(c => c.ToString("N0")))} bytes correctly.";
     });
 
     /// <summary>pipes.duplex: <paramref name="ask"/> sends the question to a child through one pipe; the
@@ -47,6 +50,7 @@ public static class PipesChecks
                 expected: "a child that reads from one pipe and writes to another", actual: "no child read and wrote through pipes",
                 hint: "Start the child with Fork.Run, giving it the read end of the first pipe and the write end of the second.");
         }
+        return "A child answered two questions through two pipes.";
     });
 
     /// <summary>pipes.eof: <paramref name="collect"/> starts one child per message, each writing its message
@@ -74,6 +78,7 @@ public static class PipesChecks
         Expect.True(allWrote, $"The lines are right, but they were not written by {count} child processes.",
             expected: $"{count} children, each writing one line", actual: "fewer children wrote to a pipe",
             hint: "Start one child per message with Fork.Run, giving each the write end and its message.");
+        return $"Read all {count} lines from {count} children, and saw end of file.";
     });
 
     private static bool IsChild(TraceEvent e) => e.Process != EventTrace.ProcessName;
