@@ -17,6 +17,9 @@ if (args.Contains("--cold-body"))
 }
 
 bool quick = args.Contains("--quick");
+// --only=spawn|pingpong|stream: one section, for looking at a single figure while changing the library.
+string only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..] ?? "";
+bool Wanted(string section) => only.Length == 0 || only == section;
 string benchDir = FindBenchDirectory();
 int pinCpu = Environment.ProcessorCount - 1;
 var wall = Stopwatch.StartNew();
@@ -24,7 +27,8 @@ var wall = Stopwatch.StartNew();
 int spawnN = quick ? 50 : 200, commandN = quick ? 30 : 100, cachedN = quick ? 15 : 30, newN = quick ? 5 : 10, coldN = quick ? 1 : 3;
 int pingN = quick ? 5_000 : 30_000, pythonN = quick ? 3_000 : 10_000;
 var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 600);
-long streamTotal = (quick ? 64L : 256L) << 20;
+string? mib = args.FirstOrDefault(a => a.StartsWith("--stream-mib=", StringComparison.Ordinal));
+long streamTotal = (mib is not null ? long.Parse(mib["--stream-mib=".Length..], CultureInfo.InvariantCulture) : quick ? 64L : 256L) << 20;
 int streamRepeats = quick ? 1 : 3;
 
 Lab.DefaultTimeout = TimeSpan.FromSeconds(30);
@@ -38,54 +42,72 @@ o.WriteLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; command: `dotnet r
 o.WriteLine($"- machine: {CpuModel()}, {Environment.ProcessorCount} CPUs, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}");
 o.WriteLine($"- baselines: {baselines.Gcc ?? "gcc not found: the C column is skipped"} (-O2); {baselines.Python ?? "python3 not found: the Python column is skipped"}");
 o.WriteLine($"- pinned = parent and child both on CPU {pinCpu} (sched_setaffinity); unpinned = the scheduler places them on any of the {Environment.ProcessorCount} CPUs");
+o.WriteLine($"- load average at start: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (other work on the machine shows up in every column alike)");
 o.WriteLine("- figures: median and p99 over n samples; one run, so compare columns of the same row, not against other machines");
 o.WriteLine();
 
-// 1. Starting a child. Unpinned and with the event trace on: what a notebook cell pays.
-o.WriteLine("## 1. Starting a child (start to exit, unpinned, event trace on)");
-o.WriteLine();
-o.WriteLine("| what | n | median ms | p99 ms | target (median) |");
-o.WriteLine("|---|---:|---:|---:|---|");
-if (baselines.HasC) Row("C: posix_spawn(/bin/true) + waitpid (floor)", baselines.SpawnTrue(spawnN) with { Count = spawnN }, null);
-Row("Command.Start(\"/bin/true\").Wait()", Measure.CommandTrue(commandN), null);
-Row("Fork.Run(() => {}), cached body", Measure.CachedBody(cachedN), 100);
-Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), 1500);
-Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", ColdBodies(coldN), 1500);
-o.WriteLine();
+if (Wanted("spawn")) SpawnSection();
+if (Wanted("pingpong")) PingPongSection();
+if (Wanted("stream")) StreamSection();
 
-// 2. Ping-pong.
-o.WriteLine("## 2. Pipe ping-pong, 64-byte round trip (µs)");
-o.WriteLine();
-o.WriteLine("| placement | n | C median | C p99 | C# median | C# p99 | C#/C median | C#/C p99 | Python median | Python p99 |");
-o.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (int cpu in new[] { pinCpu, -1 })
-{
-    Stats? c = baselines.HasC ? baselines.PingPong(pingN, cpu) : null;
-    var cs = Measure.PingPong(pingN, cpu, warmup);
-    Stats? py = baselines.Python is not null ? baselines.PythonPingPong(pythonN, cpu) : null;
-    o.WriteLine($"| {Placement(cpu)} | {pingN} | {F(c?.Median)} | {F(c?.P99)} | {F(cs.Median)} | {F(cs.P99)} | {Ratio(cs.Median, c?.Median)} | {Ratio(cs.P99, c?.P99)} | {F(py?.Median)} | {F(py?.P99)} |");
-}
-o.WriteLine();
-o.WriteLine($"C: two pipe(2)s and fork(2) (bench/c/pipe_pingpong.c). C#: two Pipes, Fork.Run echo child, PipeReadEnd.Read / PipeWriteEnd.Write, event trace off. Python: multiprocessing.Pipe (a Unix socketpair), fork context, n = {pythonN}.");
-o.WriteLine();
-
-// 3. Streaming.
-o.WriteLine($"## 3. Pipe streaming, {streamTotal >> 20} MiB, reader buffer 64 KiB (GB/s, median of {streamRepeats})");
-o.WriteLine();
-o.WriteLine("| write size | pipe capacity | placement | C GB/s | C# GB/s | C#/C |");
-o.WriteLine("|---:|---:|---|---:|---:|---:|");
-foreach (int cpu in new[] { pinCpu, -1 })
-{
-    foreach (var (size, capacity) in new[] { (4096, 0), (65536, 0), (1 << 20, 0), (1 << 20, 1 << 20) })
-    {
-        double? c = baselines.HasC ? Median(streamRepeats, () => baselines.Stream(streamTotal, size, capacity, cpu)) : null;
-        double cs = Median(streamRepeats, () => Measure.Stream(streamTotal, size, capacity, cpu));
-        o.WriteLine($"| {Size(size)} | {(capacity == 0 ? "64 KiB (default)" : Size(capacity))} | {Placement(cpu)} | {F(c)} | {F(cs)} | {Ratio(cs, c)} |");
-    }
-}
-o.WriteLine();
 o.WriteLine($"Whole run: {wall.Elapsed.TotalSeconds:0} s.");
 return 0;
+
+// Unpinned and with the event trace on: what a notebook cell pays to start a child.
+void SpawnSection()
+{
+    o.WriteLine("## 1. Starting a child (start to exit, unpinned, event trace on)");
+    o.WriteLine();
+    o.WriteLine("| what | n | median ms | p99 ms | target (median) |");
+    o.WriteLine("|---|---:|---:|---:|---|");
+    if (baselines.HasC) Row("C: posix_spawn(/bin/true) + waitpid (floor)", baselines.SpawnTrue(spawnN) with { Count = spawnN }, null);
+    Row("Command.Start(\"/bin/true\").Wait()", Measure.CommandTrue(commandN), null);
+    Row("Fork.Run(() => {}), cached body", Measure.CachedBody(cachedN), 100);
+    Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), 1500);
+    Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", ColdBodies(coldN), 1500);
+    o.WriteLine();
+}
+
+void PingPongSection()
+{
+    o.WriteLine("## 2. Pipe ping-pong, 64-byte round trip (µs)");
+    o.WriteLine();
+    o.WriteLine("| placement | n | C median | C p99 | C# median | C# p99 | C#/C median | C#/C p99 | Python median | Python p99 |");
+    o.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (int cpu in new[] { pinCpu, -1 })
+    {
+        Stats? c = baselines.HasC ? baselines.PingPong(pingN, cpu) : null;
+        var cs = Measure.PingPong(pingN, cpu, warmup);
+        Stats? py = baselines.Python is not null ? baselines.PythonPingPong(pythonN, cpu) : null;
+        o.WriteLine($"| {Placement(cpu)} | {pingN} | {F(c?.Median)} | {F(c?.P99)} | {F(cs.Median)} | {F(cs.P99)} | {Ratio(cs.Median, c?.Median)} | {Ratio(cs.P99, c?.P99)} | {F(py?.Median)} | {F(py?.P99)} |");
+        o.Flush();
+    }
+    o.WriteLine();
+    o.WriteLine("C: two pipe(2)s and fork(2) (bench/c/pipe_pingpong.c). C#: two Pipes, Fork.Run echo child, PipeReadEnd.Read / " +
+        $"PipeWriteEnd.Write, event trace off. Python: multiprocessing.Pipe (a Unix socketpair), fork context, n = {pythonN}.");
+    o.WriteLine();
+}
+
+void StreamSection()
+{
+    o.WriteLine($"## 3. Pipe streaming, {streamTotal >> 20} MiB, reader buffer 64 KiB (GB/s, median of {streamRepeats})");
+    o.WriteLine();
+    o.WriteLine("| write size | pipe capacity | placement | C GB/s | C# GB/s | C#/C |");
+    o.WriteLine("|---:|---:|---|---:|---:|---:|");
+    foreach (int cpu in new[] { pinCpu, -1 })
+    {
+        foreach (var (size, capacity) in new[] { (4096, 0), (65536, 0), (1 << 20, 0), (1 << 20, 1 << 20) })
+        {
+            double? c = baselines.HasC ? Median(streamRepeats, () => baselines.Stream(streamTotal, size, capacity, cpu)) : null;
+            double cs = Median(streamRepeats, () => Measure.Stream(streamTotal, size, capacity, cpu));
+            o.WriteLine($"| {Size(size)} | {(capacity == 0 ? "64 KiB (default)" : Size(capacity))} | {Placement(cpu)} | {F(c)} | {F(cs)} | {Ratio(cs, c)} |");
+            o.Flush();
+        }
+    }
+    o.WriteLine();
+    o.WriteLine("The clock starts at the first byte read, in C and in C#, so the writer's start is not counted.");
+    o.WriteLine();
+}
 
 void Row(string what, Stats s, double? targetMs)
 {
