@@ -96,10 +96,14 @@ public static class Fork
             }
             return new ChildArgument(value.GetType().AssemblyQualifiedName!, null, fds, transfer.State);
         }
+        if (value is Pipes.Fifo fifo)
+            throw new ArgumentException(
+                $"Argument {position} of Fork.Run is a Fifo. A FIFO is not handed over as an object: other processes reach it by its name. " +
+                $"Pass its path, a string — Fork.Run(fifo.Path, path => {{ using var w = Fifo.OpenWrite(path); ... }}) — and open it in the child ({fifo.Path}).");
         if (!IsPlainValue(type))
             throw new ArgumentException(
                 $"Argument {position} of Fork.Run is a {type.Name}, which cannot be handed to another process. A child can be given numbers, " +
-                "booleans, strings, arrays of those, and the course's kernel objects (pipes, FIFOs, ...); anything else has to be sent to it (e.g. through a pipe).");
+                "booleans, strings, arrays of those, and the course's kernel objects that are descriptors (a Pipe, or one of its ends); anything else has to be sent to it (e.g. through a pipe).");
         return new ChildArgument(type.AssemblyQualifiedName!, JsonSerializer.Serialize(value, type), [], null);
     }
 
