@@ -73,6 +73,30 @@ public class FifoTests
     }
 
     [Fact]
+    public void A_fifo_object_given_to_Fork_Run_is_refused_with_the_advice_to_pass_its_path()
+    {
+        using var fifo = Fifo.Create("object");
+
+        var e = Assert.Throws<ArgumentException>(() => Fork.Run(fifo, f => Console.WriteLine(f.Path)));
+
+        Assert.Contains("Pass its path", e.Message);
+        Assert.Contains("fifo.Path", e.Message);
+    }
+
+    [Fact]
+    public void Opening_a_fifo_that_does_not_exist_is_ENOENT_naming_the_path()
+    {
+        string path;
+        using (var fifo = Fifo.Create("removed")) path = fifo.Path;
+
+        var e = Assert.Throws<SyscallException>(() => Fifo.OpenRead(path));
+
+        Assert.Equal("ENOENT", e.ErrnoName);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("removed already", e.Fix);
+    }
+
+    [Fact]
     public void A_name_with_a_slash_is_refused()
     {
         Assert.Throws<ArgumentException>(() => Fifo.Create("../escape"));

@@ -81,6 +81,29 @@ public class ProcessTests
         Assert.Equal("sleep 60", sleep.Command);
     }
 
+    [Theory]
+    [InlineData(0x0000, 0, null, false)]
+    [InlineData(0x0300, 3, null, false)]
+    [InlineData(0xff00, 255, null, false)]
+    [InlineData(0x0009, null, 9, false)]
+    [InlineData(0x0086, null, 6, true)]
+    public void The_wait_status_word_is_decoded_as_WIFEXITED_WEXITSTATUS_WTERMSIG_WCOREDUMP(int word, int? code, int? signal, bool core)
+    {
+        var status = ExitStatus.FromWaitStatus(word);
+
+        Assert.Equal(code, status.Code);
+        Assert.Equal(signal, status.TermSignal);
+        Assert.Equal(core, status.CoreDumped);
+    }
+
+    [Fact]
+    public void A_native_program_killed_by_a_signal_it_raised_reports_that_signal()
+    {
+        using var sh = Command.Start("sh", "-c", "kill -ABRT $$");
+
+        Assert.Equal(Signal.SIGABRT, sh.Wait(Long).Signal);
+    }
+
     [Fact]
     public void A_native_programs_exit_code_is_its_status()
     {
