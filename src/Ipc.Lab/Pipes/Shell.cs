@@ -27,10 +27,19 @@ public static class Shell
                 {
                     started.Add(Command.Start(stages[i][0], stages[i].Skip(1).ToArray(), previousRead, last ? -1 : writeEnd));
                 }
+                catch
+                {
+                    // This stage never started: nobody will read the pipe made for its output.
+                    if (readEnd >= 0) close(readEnd);
+                    throw;
+                }
                 finally
                 {
-                    // The shell's own copies must go: otherwise the reader never sees end of file.
+                    // The shell's own copies must go: otherwise the reader never sees end of file. Forget the
+                    // number at once, so that the clean-up below cannot close it a second time (by then it may
+                    // be another thread's descriptor).
                     if (previousRead >= 0) close(previousRead);
+                    previousRead = -1;
                     if (writeEnd >= 0) close(writeEnd);
                 }
                 previousRead = readEnd;
