@@ -47,6 +47,23 @@ public class LeakTests
         Assert.Equal(before, Proc.OpenDescriptorCount());
     }
 
+    [Theory]
+    [InlineData("no-such-program-xyz | cat")]
+    [InlineData("sleep 30 | no-such-program-xyz")]
+    [InlineData("sleep 30 | no-such-program-xyz | cat")]
+    public void A_pipeline_that_fails_to_start_closes_every_pipe_it_made(string commandLine)
+    {
+        Shell.Run("true", Long); // the helpers (spawner, relay, guardian) are started
+        int before = Proc.OpenDescriptorCount();
+        var targetsBefore = Proc.OpenDescriptorTargets();
+
+        for (int i = 0; i < 5; i++) Assert.Throws<FileNotFoundException>(() => Shell.Start(commandLine));
+
+        // Stages that did start were killed and reaped, and the relay closes their output pipes at end of file.
+        Assert.True(Proc.Eventually(() => Proc.OpenDescriptorCount() == before, TimeSpan.FromSeconds(10)),
+            $"{Proc.OpenDescriptorCount()} descriptors open, {before} before; gained: {string.Join(", ", Gained(targetsBefore, Proc.OpenDescriptorTargets()))}");
+    }
+
     private static IEnumerable<string> Gained(List<string> before, List<string> after)
     {
         var left = new List<string>(before);
