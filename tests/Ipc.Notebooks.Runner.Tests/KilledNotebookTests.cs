@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using Ipc.Notebooks.Runner.Tests.Infrastructure;
+using static Ipc.Notebooks.Runner.Tests.Infrastructure.RunnerRun;
+
+namespace Ipc.Notebooks.Runner.Tests;
+
+// When the runner kills a notebook's worker (a cell ran past its timeout), nothing the notebook started may
+// survive it: not its C# children, not the programs it ran, not the pre-started child host, not its FIFOs.
+public sealed class KilledNotebookTests
+{
+    [Fact]
+    public void Killing_a_stuck_notebook_leaves_no_process_and_no_fifo_behind()
+    {
+        using var temp = new TempFolder();
+        var notebook = new NotebookFile()
+            .Code($"#r \"{Path.GetRelativePath(temp.Path, LabDll)}\"")
+            .Code("""
+                  using System.IO;
+                  using System.Threading;
+                  using Ipc.Lab.Processes;
+                  using Ipc.Lab.Pipes;
+                  var fifo = Fifo.Create("left-behind");
+                  var sleeper = Fork.Run(() => Thread.Sleep(600_000), name: "sleeper");
+                  var program = Command.Start("sleep", "600");
+                  var stat = File.ReadAllText($"/proc/{sleeper.Pid}/stat");
+                  var group = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2];
+                  Console.WriteLine($"group {group} fifo {fifo.Path}");
+                  """)
+            .Code("while (true) { }")
+            .SaveIn(temp.Path, "stuck.ipynb");
+
+        var run = Start(temp.Sub("out"), notebook, "--cell-timeout", "5");
+
+        Assert.NotEqual(0, run.ExitCode);
+        var printed = string.Join("\n", Outputs(run.Cell("stuck.ipynb", 2)).Select(o => Text(o["text"]) + (string?)o["evalue"]));
+        var match = Regex.Match(printed, @"group (\d+) fifo (\S+)");
+        Assert.True(match.Success, $"the notebook did not report its process group: {printed}");
+        int group = int.Parse(match.Groups[1].Value);
+        string fifo = match.Groups[2].Value;
+
+        // The guardian reacts to the worker's death at once; allow a generous bound for a loaded machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        IReadOnlyList<string> alive;
+        while ((alive = LiveMembersOf(group)).Count > 0 || File.Exists(fifo))
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"20 s after the worker was killed, still there: {string.Join("; ", alive)}{(File.Exists(fifo) ? $"; FIFO {fifo}" : "")}");
+            Thread.Sleep(50);
+        }
+    }
+
+    // Processes of the group that are not dead. A zombie has exited and holds nothing but its pid; this
+    // machine's PID 1 does not reap the orphans it inherits, so a killed run's children may stay zombies.
+    private static IReadOnlyList<string> LiveMembersOf(int group)
+    {
+        var alive = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (IOException) { continue; }
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields[2] != group.ToString() || fields[0] == "Z") continue;
+            alive.Add($"{stat[..(stat.LastIndexOf(')') + 1)]} state {fields[0]}");
+        }
+        return alive;
+    }
+}
