@@ -31,6 +31,10 @@ string? mib = args.FirstOrDefault(a => a.StartsWith("--stream-mib=", StringCompa
 long streamTotal = (mib is not null ? long.Parse(mib["--stream-mib=".Length..], CultureInfo.InvariantCulture) : quick ? 64L : 256L) << 20;
 int streamRepeats = quick ? 1 : 3;
 
+// The unique bodies compiled here would otherwise pile up in the user's cache, run after run. Set before the
+// library's first use: it reads the variable once.
+var bodyCache = Directory.CreateTempSubdirectory("ipc-lab-bench-cache-").FullName;
+Environment.SetEnvironmentVariable("IPC_LAB_CACHE", bodyCache);
 Lab.DefaultTimeout = TimeSpan.FromSeconds(30);
 Fork.Prepare();
 using var baselines = Baselines.Build(benchDir);
@@ -51,6 +55,8 @@ if (Wanted("pingpong")) PingPongSection();
 if (Wanted("stream")) StreamSection();
 
 o.WriteLine($"Whole run: {wall.Elapsed.TotalSeconds:0} s.");
+try { Directory.Delete(bodyCache, recursive: true); }
+catch (IOException) { }
 return 0;
 
 // Unpinned and with the event trace on: what a notebook cell pays to start a child.
