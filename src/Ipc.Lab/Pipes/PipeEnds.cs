@@ -92,10 +92,11 @@ public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable
 
     protected override int RoomWithoutBlocking(int fd)
     {
-        // Bytes free, less two pages of slack: the kernel keeps a pipe as a ring of pages, and a partly
-        // read page still takes a whole slot.
-        int free = PipeCapacity.Get(fd) - Sys.BytesAvailable(fd);
-        return free - 2 * 4096;
+        // The kernel keeps a pipe as a ring of page-sized slots, and POLLOUT promises one free slot, no more.
+        // The bytes free say little about the slots free: a 3000-byte write cannot share a page with the next
+        // one, so sixteen of them fill a 64 KiB pipe with 48,000 bytes, and a write sized by "bytes free" then
+        // blocks in write(2) past any timeout. Only an empty pipe is known to have all its slots free.
+        return Sys.BytesAvailable(fd) == 0 ? PipeCapacity.Get(fd) : 4096;
     }
 
     protected override string ExplainWait(bool forWrite) =>
