@@ -188,6 +188,34 @@ public class PipeTests
     }
 
     [Fact]
+    public void A_large_write_into_a_pipe_whose_pages_are_partly_filled_still_ends_at_its_timeout()
+    {
+        using var pipe = Pipe.Create();
+        // 3000-byte writes cannot share a 4096-byte page: sixteen of them take all sixteen slots of the ring
+        // with only 48,000 bytes. Reading one of them frees one slot: room for 4096 bytes, not for 17,536.
+        for (int i = 0; i < 16; i++) pipe.WriteEnd.Write(new byte[3000]);
+        pipe.ReadEnd.ReadExactly(3000);
+
+        Exception? thrown = null;
+        var writer = new Thread(() =>
+        {
+            try { pipe.WriteEnd.Write(new byte[20_000], Short); }
+            catch (Exception e) { thrown = e; }
+        });
+        writer.Start();
+        bool ended = writer.Join(TimeSpan.FromSeconds(10));
+        if (!ended)
+        {
+            pipe.ReadEnd.Close(); // unblocks the stuck write(2) with EPIPE, so the thread does not outlive the test
+            writer.Join(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.True(ended, "a write with a 0.3 s timeout was still blocked in write(2) after 10 s");
+        Assert.IsType<WaitTimeoutException>(thrown);
+        Assert.Contains("bytes (", thrown!.Message); // "room for the last N bytes (M written)"
+    }
+
+    [Fact]
     public void A_read_that_times_out_says_the_write_end_is_still_open_in_this_process()
     {
         using var pipe = Pipe.Create();
