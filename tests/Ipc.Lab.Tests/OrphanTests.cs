@@ -111,6 +111,34 @@ public class OrphanTests(ITestOutputHelper log)
         Assert.All(Proc.Descendants(Environment.ProcessId), p => Assert.True(kept.Contains(p), $"{p} {Proc.Argv0(p)} is left"));
     }
 
+    [Fact]
+    public void A_signal_to_the_whole_guarded_group_kills_the_children_but_not_the_guardian()
+    {
+        using var sleep = Command.Start("sleep", "60");
+        int guardian = Proc.Group(sleep.Pid)!.Value;
+        Assert.Equal(Guardian.Pid, guardian);
+        Assert.Equal("ipc-lab-guardian", Proc.Argv0(guardian));
+        // A student's kill(-group, SIGTERM) must not disarm it: it ignores every signal it can.
+        var ignored = IgnoredSignals(guardian);
+        foreach (var s in new[] { Signals.Signal.SIGHUP, Signals.Signal.SIGINT, Signals.Signal.SIGQUIT, Signals.Signal.SIGTERM, Signals.Signal.SIGUSR1, Signals.Signal.SIGPIPE })
+            Assert.True((ignored & (1UL << ((int)s - 1))) != 0, $"the guardian does not ignore {s}");
+
+        Assert.Equal(0, Tmds.Linux.LibC.kill(-guardian, (int)Signals.Signal.SIGTERM));
+
+        Assert.Equal(Signals.Signal.SIGTERM, sleep.Wait(TimeSpan.FromSeconds(10)).Signal);
+        Assert.Equal('S', Proc.State(guardian));
+        // The library's own helpers in the group died too; it starts new ones when asked.
+        foreach (var helper in ChildRegistry.Running().Where(c => c.Name == "compiler")) helper.Wait(TimeSpan.FromSeconds(10));
+        ChildPool.Drain();
+        using var child = Fork.Run(7, n => Console.WriteLine($"after the group was signalled: {n * 6}"), name: "survivor");
+        Assert.True(child.Wait(TimeSpan.FromSeconds(60)).Success);
+        Assert.Equal("after the group was signalled: 42", child.StandardOutput);
+    }
+
+    /// <summary>SigIgn from /proc/PID/status: bit n-1 set when signal n is ignored.</summary>
+    private static ulong IgnoredSignals(int pid) =>
+        Convert.ToUInt64(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(), 16);
+
     private static Ipc.Lab.Pipes.Pipe Pipe() => Ipc.Lab.Pipes.Pipe.Create();
 
     private static string Dotnet() => Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";
