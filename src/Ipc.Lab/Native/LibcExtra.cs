@@ -33,6 +33,13 @@ internal static unsafe partial class LibcExtra
 
     [LibraryImport(Libc, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
 
+    /// <summary>preadv2/pwritev2 flag: fail with EAGAIN instead of blocking, for this call only (the descriptor's
+    /// O_NONBLOCK, which a child sharing the open file would see, is left alone).</summary>
+    public const int RWF_NOWAIT = 0x08;
+
+    [LibraryImport(Libc, SetLastError = true)] public static partial long preadv2(int fd, void* iov, int iovcnt, long offset, int flags);
+    [LibraryImport(Libc, SetLastError = true)] public static partial long pwritev2(int fd, void* iov, int iovcnt, long offset, int flags);
+
     // prctl is variadic in C; on the 64-bit ABIs we support, passing every argument as a full
     // register-sized integer is what a variadic call does too.
     [LibraryImport(Libc, SetLastError = true)] public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);

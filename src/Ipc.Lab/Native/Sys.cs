@@ -57,6 +57,55 @@ internal static unsafe class Sys
         }
     }
 
+    /// <summary>Returned by <see cref="ReadNoWait"/> and <see cref="WriteNoWait"/>.</summary>
+    public const int WouldBlock = -1, NoWaitUnsupported = -2;
+
+    /// <summary>One read that never blocks (preadv2 with RWF_NOWAIT): the byte count, 0 at end of file,
+    /// <see cref="WouldBlock"/>, or <see cref="NoWaitUnsupported"/> on a kernel that cannot do it for this
+    /// kind of file.</summary>
+    public static int ReadNoWait(int fd, Span<byte> buffer, string? context = null)
+    {
+        fixed (byte* p = buffer)
+        {
+            var iov = new iovec { iov_base = p, iov_len = buffer.Length };
+            return NoWait(write: false, fd, &iov, context);
+        }
+    }
+
+    /// <summary>One write that never blocks (pwritev2 with RWF_NOWAIT): as much as fits now, all or nothing
+    /// for at most PIPE_BUF bytes, as a non-blocking write(2) would.</summary>
+    public static int WriteNoWait(int fd, ReadOnlySpan<byte> data, string? context = null)
+    {
+        fixed (byte* p = data)
+        {
+            var iov = new iovec { iov_base = p, iov_len = data.Length };
+            return NoWait(write: true, fd, &iov, context);
+        }
+    }
+
+    private static int NoWait(bool write, int fd, iovec* iov, string? context)
+    {
+        while (true)
+        {
+            // Offset -1: the file's current position, the only kind a pipe or socket has.
+            long n = write ? LibcExtra.pwritev2(fd, iov, 1, -1, LibcExtra.RWF_NOWAIT)
+                : LibcExtra.preadv2(fd, iov, 1, -1, LibcExtra.RWF_NOWAIT);
+            if (n >= 0)
+            {
+                NoWaitKnownToWork = true;
+                return (int)n;
+            }
+            int e = Marshal.GetLastPInvokeError();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return WouldBlock;
+            if (e == EOPNOTSUPP || e == ENOSYS || (e == EINVAL && !NoWaitKnownToWork)) return NoWaitUnsupported;
+            throw Explain.Failure(write ? "write" : "read", e, context);
+        }
+    }
+
+    /// <summary>Set once a no-wait call succeeded: from then on EINVAL is a real error, not "unsupported".</summary>
+    public static bool NoWaitKnownToWork { get; private set; }
+
     /// <summary>poll(2) on one descriptor. Returns the revents, or 0 when the timeout passed first.</summary>
     public static short PollOne(int fd, short events, int timeoutMs)
     {
