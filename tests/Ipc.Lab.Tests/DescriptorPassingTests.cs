@@ -29,6 +29,39 @@ public class DescriptorPassingTests
         Assert.Equal("pipe read end|pipe write end", child.StandardOutput);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Descriptors_arrive_whether_the_child_host_was_started_ahead_or_is_spawned_for_the_job(bool warm)
+    {
+        var saved = Fork.KeepWarmChild;
+        Fork.KeepWarmChild = warm;
+        try
+        {
+            if (warm)
+            {
+                // A host is started in the background; wait until it is ready to take a job.
+                ChildPool.Replenish();
+                var ready = typeof(ChildPool).GetField("_ready", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+                Assert.True(Infrastructure.Proc.Eventually(() => ready.GetValue(null) is not null, Long), "no pre-started child host became ready");
+            }
+            using var up = Pipe.Create();
+            using var down = Pipe.Create();
+            using var child = Fork.Run(down.ReadEnd, up.WriteEnd, (r, w) => w.Write("echo: " + r.ReadString(64)), name: "echo");
+            down.ReadEnd.Close();
+            up.WriteEnd.Close();
+
+            down.WriteEnd.Write("hello");
+            Assert.Equal("echo: hello", up.ReadEnd.ReadToEnd(Long));
+            Assert.True(child.Wait(Long).Success);
+            Assert.Equal(warm ? "C# body (pre-started child host)" : "C# body", child.Command);
+        }
+        finally
+        {
+            Fork.KeepWarmChild = saved;
+        }
+    }
+
     [Fact]
     public void A_child_given_only_the_read_end_reads_what_the_parent_writes()
     {

@@ -210,6 +210,23 @@ public class ProcessTests
     }
 
     [Fact]
+    public void A_flood_of_output_arrives_complete_and_in_order()
+    {
+        const int lines = 20_000;
+        using var capture = new ConsoleCapture();
+        using var child = Fork.Run(lines, n =>
+        {
+            for (int i = 0; i < n; i++) Console.WriteLine($"line {i} {new string('é', i % 50)}");
+        }, name: "flood");
+
+        Assert.True(child.Wait(Long).Success);
+
+        var output = child.Output;
+        Assert.Equal(lines, output.Count);
+        for (int i = 0; i < lines; i++) Assert.Equal($"line {i} {new string('é', i % 50)}", output[i].Text);
+    }
+
+    [Fact]
     public void Stdout_and_stderr_lines_are_relayed_in_order_marked_and_shown_on_the_console_of_the_starter()
     {
         using var capture = new ConsoleCapture();
