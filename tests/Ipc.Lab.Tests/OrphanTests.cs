@@ -23,6 +23,7 @@ public class OrphanTests(ITestOutputHelper log)
         // killed one started becomes our child, and "gone" means we reaped it — exact, not a guess from /proc.
         ChildPool.Drain(); // ours; so that below, every process under us is accounted for
         Assert.Equal(0, Proc.prctl(Proc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+        var left = new HashSet<int>();
         try
         {
             using var victim = Command.Start(Dotnet(), OrphansDll);
@@ -55,7 +56,7 @@ public class OrphanTests(ITestOutputHelper log)
             victim.Kill(Signals.Signal.SIGKILL);
             Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).Signal);
 
-            var left = new HashSet<int>(started);
+            left.UnionWith(started);
             bool allGone = Proc.Eventually(() =>
             {
                 foreach (var pid in left.ToArray())
@@ -77,6 +78,10 @@ public class OrphanTests(ITestOutputHelper log)
         }
         finally
         {
+            // If the library failed, do not leave its failure behind: what is still ours is killed and reaped.
+            foreach (var pid in left.Where(p => Proc.Parent(p) == Environment.ProcessId).ToArray())
+                Tmds.Linux.LibC.kill(pid, (int)Signals.Signal.SIGKILL);
+            Proc.Eventually(() => left.All(p => Proc.TryReap(p, out _) || Proc.Parent(p) != Environment.ProcessId), TimeSpan.FromSeconds(10));
             Proc.prctl(Proc.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
         }
     }
