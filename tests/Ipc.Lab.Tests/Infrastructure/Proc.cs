@@ -23,16 +23,21 @@ internal static unsafe partial class Proc
         return r == pid;
     }
 
-    /// <summary>Number of descriptors this process has open (a count, never the numbers themselves).</summary>
-    public static int OpenDescriptorCount() => Directory.GetFiles("/proc/self/fd").Length;
+    /// <summary>Number of descriptors this process has open (a count, never the numbers themselves), not
+    /// counting the assemblies and native libraries the runtime keeps open once it has loaded them: the
+    /// runtime loads those lazily, the first time some code path needs one, and they are not ours.</summary>
+    public static int OpenDescriptorCount() => OpenDescriptorTargets().Count;
 
-    /// <summary>What this process's descriptors refer to ("pipe:[123]", "/dev/null" ...), for a failure message.</summary>
+    /// <summary>What this process's descriptors refer to ("pipe:[123]", "anon_inode:[pidfd]" ...), less the
+    /// runtime's own files (see <see cref="OpenDescriptorCount"/>).</summary>
     public static List<string> OpenDescriptorTargets() =>
         Directory.GetFiles("/proc/self/fd").Select(f =>
         {
             try { return new FileInfo(f).LinkTarget ?? "?"; }
-            catch (IOException) { return "?"; }
-        }).Order().ToList();
+            catch (IOException) { return "(closed meanwhile)"; }
+        })
+        .Where(t => t != "(closed meanwhile)" && !t.EndsWith(".dll", StringComparison.Ordinal) && !t.EndsWith(".so", StringComparison.Ordinal))
+        .Order().ToList();
 
     /// <summary>The state letter from /proc/PID/stat (R, S, Z ...), or null when there is no such process.</summary>
     public static char? State(int pid) => StatField(pid, 0) is { } s ? s[0] : null;
