@@ -29,7 +29,8 @@ public sealed class KilledNotebookTests
             .Code("while (true) { }")
             .SaveIn(temp.Path, "stuck.ipynb");
 
-        var run = Start(temp.Sub("out"), notebook, "--cell-timeout", "5");
+        // Generous: the cell that forks starts the body compiler, which takes seconds on a loaded machine.
+        var run = Start(temp.Sub("out"), notebook, "--cell-timeout", "20");
 
         Assert.NotEqual(0, run.ExitCode);
         var printed = string.Join("\n", Outputs(run.Cell("stuck.ipynb", 2)).Select(o => Text(o["text"]) + (string?)o["evalue"]));
