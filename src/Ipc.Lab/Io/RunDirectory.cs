@@ -2,7 +2,7 @@ using Ipc.Lab.Native;
 
 namespace Ipc.Lab.Io;
 
-/// <summary>A private folder for the named objects a run creates (FIFOs, socket files): /tmp/ipc-lab-UID/,
+/// <summary>A private folder for the named objects a run creates (FIFOs, socket files, the list of its kernel objects): /tmp/ipc-lab-UID/,
 /// mode 0700, each entry prefixed with the pid of its creator. What a killed run left behind is removed by
 /// its guardian; whatever still remains is removed the next time a run starts, which says so.</summary>
 public static class RunDirectory
@@ -34,11 +34,14 @@ public static class RunDirectory
     private static void RemoveLeftovers(string dir)
     {
         var removed = new List<string>();
+        var objects = new List<string>();
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
         {
             var name = System.IO.Path.GetFileName(entry);
             int dash = name.IndexOf('-');
             if (dash <= 0 || !int.TryParse(name[..dash], out int pid) || Sys.ProcessExists(pid)) continue;
+            // A killed run whose guardian died too left its kernel objects listed here: remove them first.
+            if (name.EndsWith("-objects", StringComparison.Ordinal)) objects.AddRange(ObjectRegistry.RemoveLeftObjects(entry));
             try
             {
                 File.Delete(entry);
@@ -46,6 +49,9 @@ public static class RunDirectory
             }
             catch (IOException) { }
         }
+        objects.AddRange(ObjectRegistry.RemoveUnlistedPosixObjects());
+        if (objects.Count > 0)
+            Console.Error.WriteLine($"Ipc.Lab: removed {objects.Count} kernel object(s) left by runs that were killed: {string.Join(", ", objects)}");
         if (removed.Count > 0)
             Console.Error.WriteLine($"Ipc.Lab: removed {removed.Count} object(s) left in {dir} by runs that were killed: {string.Join(", ", removed)}");
     }

@@ -34,6 +34,18 @@ internal static class Explain
         [("posix_spawn", Errno.ENOENT)] = ("the program to start does not exist at that path",
             "check the program name; give a full path or a program on PATH"),
         [("posix_spawn", Errno.EACCES)] = ("the file exists but is not executable", "chmod +x it, or run it through its interpreter"),
+        [("shm_open", Errno.ENOENT)] = ("no POSIX shared memory object has that name (its creator removed it, or never made it)",
+            "pass the full Name of the creator's object (\"/ipc-lab-...\"), and open it before the creator disposes it"),
+        [("shm_open(O_CREAT|O_EXCL)", Errno.EEXIST)] = ("an object with that name exists already", "pick another name, or dispose the old object first"),
+        [("sem_open", Errno.ENOENT)] = ("no POSIX semaphore has that name (its creator removed it, or never made it)",
+            "pass the full Name of the creator's semaphore, and open it before the creator disposes it"),
+        [("sem_open(O_CREAT|O_EXCL)", Errno.EEXIST)] = ("a semaphore with that name exists already", "pick another name, or dispose the old semaphore first"),
+        [("shmat", Errno.EINVAL)] = ("there is no shared memory segment with that id (removed already, or never created)",
+            "attach the Id of a segment its creator has not disposed yet"),
+        [("shmget", Errno.EINVAL)] = ("the size is outside what the kernel allows for one segment (see /proc/sys/kernel/shmmax)", "ask for a smaller size"),
+        [("shmget", Errno.ENOSPC)] = ("the system-wide limit of segments (or of shared memory) is reached", "dispose segments you no longer need; `ipcs -m` lists them"),
+        [("semget", Errno.ENOSPC)] = ("the system-wide limit of semaphore sets is reached", "dispose sets you no longer need; `ipcs -s` lists them"),
+        [("mmap", Errno.ENOMEM)] = ("there is not enough address space or memory for a mapping this large", "map less"),
         [("pipe2", Errno.EMFILE)] = ("this process has too many descriptors open", "close descriptors you no longer need (dispose pipes)"),
     };
 

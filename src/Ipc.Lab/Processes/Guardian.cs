@@ -12,11 +12,17 @@ namespace Ipc.Lab.Processes;
 internal static unsafe class Guardian
 {
     // Ignores every catchable signal, so that a student's kill(-group, SIGTERM) does not disarm it. On the
-    // lifeline's end of file it removes the named objects we left ($1: our entries in the run directory)
-    // and kills the group.
+    // lifeline's end of file it removes the kernel objects listed in our objects file (SysV ids, POSIX
+    // names: see ObjectRegistry) — before the run-directory entries, that file among them ($1: their
+    // prefix) — and kills the group.
     private const string Script =
         "trap '' HUP INT QUIT TERM USR1 USR2 ALRM PIPE TSTP TTIN TTOU; " +
-        "while read -r _ <&3; do :; done; rm -f -- \"$1\"*; kill -9 0";
+        "while read -r _ <&3; do :; done; " +
+        "if [ -f \"$1objects\" ]; then while read -r kind id _; do case \"$kind\" in " +
+        "shm) ipcrm -m \"$id\";; sem) ipcrm -s \"$id\";; " +
+        "posixshm) rm -f -- \"/dev/shm/$id\";; posixsem) rm -f -- \"/dev/shm/sem.$id\";; esac; " +
+        "done < \"$1objects\" 2>/dev/null; fi; " +
+        "rm -f -- \"$1\"*; kill -9 0";
 
     private static int _pid;
     private static int _lifeline = -1;

@@ -16,7 +16,7 @@ namespace Ipc.Lab.Processes;
 internal static unsafe class Spawner
 {
     private const int TempDescriptorFloor = 200;
-    private static readonly BlockingCollection<(SpawnPlan Plan, TaskCompletionSource<int> Done)> Queue = new();
+    private static readonly BlockingCollection<(Func<int> Work, string What, TaskCompletionSource<int> Done)> Queue = new();
     private static readonly Lazy<Thread> Worker = new(() =>
     {
         var t = new Thread(Loop) { IsBackground = true, Name = "Ipc.Lab spawner" };
@@ -24,24 +24,30 @@ internal static unsafe class Spawner
         return t;
     });
 
-    public static int Spawn(SpawnPlan plan)
+    public static int Spawn(SpawnPlan plan) =>
+        OnSpawnerThread(() => SpawnNow(plan, plan.JoinGuardedGroup ? Guardian.EnsureGroup() : 0), $"Starting {plan.Program}");
+
+    /// <summary>Starts the guardian if it is not running: kernel objects that outlive processes are
+    /// registered only once it watches over us.</summary>
+    public static int EnsureGuardian() => OnSpawnerThread(Guardian.EnsureGroup, "Starting the guardian");
+
+    private static int OnSpawnerThread(Func<int> work, string what)
     {
         _ = Worker.Value;
         var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Queue.Add((plan, done));
+        Queue.Add((work, what, done));
         if (!done.Task.Wait(TimeSpan.FromSeconds(30)))
-            throw new TimeoutException($"Starting {plan.Program} waited 30 s for the spawner thread; the machine may be overloaded.");
+            throw new TimeoutException($"{what} waited 30 s for the spawner thread; the machine may be overloaded.");
         return done.Task.GetAwaiter().GetResult();
     }
 
     private static void Loop()
     {
-        foreach (var (plan, done) in Queue.GetConsumingEnumerable())
+        foreach (var (work, _, done) in Queue.GetConsumingEnumerable())
         {
             try
             {
-                int group = plan.JoinGuardedGroup ? Guardian.EnsureGroup() : 0;
-                done.SetResult(SpawnNow(plan, group));
+                done.SetResult(work());
             }
             catch (Exception e)
             {

@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Io;
+using Ipc.Lab.Native;
+using Ipc.Lab.Processes;
+using static Ipc.Lab.Native.SysVCalls;
+
+namespace Ipc.Lab.SharedMemory;
+
+/// <summary>System V shared memory, as on the lecture's slide: shmget creates a segment, shmat attaches it,
+/// shmdt detaches it, shmctl(IPC_RMID) removes it. A segment outlives every process until it is removed; the
+/// creator owns it and removes it when disposed (and its guardian does, if it is killed).</summary>
+public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable
+{
+    private readonly bool _owner;
+
+    private SysVSharedMemory(int id, int key, byte* address, long size, bool owner) : base(address, size)
+    {
+        Id = id;
+        Key = key;
+        _owner = owner;
+    }
+
+    /// <summary>The identifier shmget returned: what other processes pass to shmat.</summary>
+    public int Id { get; }
+
+    /// <summary>The key it was created with: random, and created with IPC_EXCL so it is never someone else's.</summary>
+    public int Key { get; }
+
+    public override string Kind => "System V shared memory";
+
+    /// <summary>shmget(key, size, IPC_CREAT | IPC_EXCL | 0600), then shmat.</summary>
+    public static SysVSharedMemory Create(long size)
+    {
+        CheckSize(size);
+        int id, key;
+        while (true)
+        {
+            key = KernelNames.RandomKey();
+            id = shmget(key, (nuint)size, IPC_CREAT | IPC_EXCL | 0b110_000_000);
+            if (id >= 0) break;
+            int e = Marshal.GetLastPInvokeError();
+            if (e != Errno.EEXIST) throw Explain.Failure("shmget", e, $"{size:N0} bytes");
+        }
+        ObjectRegistry.Add("shm", id.ToString(), key);
+        try
+        {
+            var region = new SysVSharedMemory(id, key, Attach(id, $"segment {id}"), size, owner: true);
+            EventTrace.Record(TraceKind.Note, $"shmget → id {id}, shmat → {size:N0} bytes");
+            return region;
+        }
+        catch
+        {
+            Remove(id, key);
+            throw;
+        }
+    }
+
+    /// <summary>shmat of an existing segment, by the id its creator got.</summary>
+    public static SysVSharedMemory Attach(int id)
+    {
+        var address = Attach(id, $"segment {id}");
+        long size = SegmentSize(id);
+        return new SysVSharedMemory(id, 0, address, size, owner: false);
+    }
+
+    private static byte* Attach(int id, string context)
+    {
+        void* p = shmat(id, null, 0);
+        if (p == (void*)-1) throw Explain.Failure("shmat", Marshal.GetLastPInvokeError(), context);
+        return (byte*)p;
+    }
+
+    /// <summary>shm_segsz from /proc/sysvipc/shm (fourth column), which avoids declaring struct shmid_ds.</summary>
+    private static long SegmentSize(int id)
+    {
+        foreach (var line in File.ReadLines("/proc/sysvipc/shm").Skip(1))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 3 && f[1] == id.ToString()) return long.Parse(f[3]);
+        }
+        throw new InvalidOperationException($"Segment {id} is attached but not listed in /proc/sysvipc/shm.");
+    }
+
+    private static void Remove(int id, int key)
+    {
+        shmctl(id, IPC_RMID, null);
+        ObjectRegistry.Remove("shm", id.ToString(), key);
+    }
+
+    /// <summary>A child gets the id and attaches it itself.</summary>
+    public ChildTransfer PrepareTransfer() => new([], Id.ToString());
+
+    internal static object FromTransfer(int[] fds, string state) => Attach(int.Parse(state));
+
+    protected override void Release(byte* address)
+    {
+        if (address != null) shmdt(address);
+        if (_owner && address != null) Remove(Id, Key);
+    }
+
+    public override string ToString() => $"{base.ToString()}, id {Id}";
+}
