@@ -88,6 +88,68 @@ public sealed unsafe class ChildProcess : IDisposable
         return _status!;
     }
 
+    /// <summary>Waits until the kernel reports the child in one of <paramref name="states"/> (letters of
+    /// /proc/PID/stat: 'T' stopped, 'S' sleeping, 'R' running ...). waitpid here reaps exits only, so a stop is
+    /// read from /proc, which shows it as soon as the kernel has stopped every thread of the child.</summary>
+    public void WaitForState(string states, TimeSpan? timeout = null)
+    {
+        int ms = Lab.ToMilliseconds(timeout);
+        long deadline = Environment.TickCount64 + ms;
+        using (Activity.Begin($"waiting for child '{Name}' (pid {Pid}) to be in state {states}"))
+        {
+            while (true)
+            {
+                var letter = Status is null ? ProcessState.Letter(Pid) : null;
+                if (letter is char c && c != 'Z' && states.Contains(c) && AllThreadsIn(states)) return;
+                if (Status is { } s)
+                    throw new InvalidOperationException($"Child '{Name}' (pid {Pid}) {s} while we waited for state {states}.");
+                if (Environment.TickCount64 > deadline)
+                    throw new WaitTimeoutException($"Waiting for child '{Name}' (pid {Pid}) to be in state {states} took longer than {ms / 1000.0:0.###} s; its state is {ProcessState.Describe(Pid) ?? "gone"}.");
+                Thread.Sleep(2);
+            }
+        }
+    }
+
+    /// <summary>Waits until the child is stopped (SIGSTOP, SIGTSTP ...), every thread of it.</summary>
+    public void WaitUntilStopped(TimeSpan? timeout = null) => WaitForState("T", timeout);
+
+    /// <summary>Waits until the child is no longer stopped (after SIGCONT).</summary>
+    public void WaitUntilContinued(TimeSpan? timeout = null) => WaitForState("RSD", timeout);
+
+    private bool AllThreadsIn(string states)
+    {
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                if (!states.Contains(stat[stat.LastIndexOf(')') + 2])) return false;
+            }
+            return true;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>Waits until the child has printed a line containing <paramref name="text"/> — the way to know
+    /// it has reached a point in its body (installed a handler, blocked a signal) before acting on it.</summary>
+    public void WaitForOutput(string text, TimeSpan? timeout = null)
+    {
+        int ms = Lab.ToMilliseconds(timeout);
+        long deadline = Environment.TickCount64 + ms;
+        using (Activity.Begin($"waiting for child '{Name}' (pid {Pid}) to print \"{text}\""))
+        {
+            while (!Output.Any(l => l.Text.Contains(text, StringComparison.Ordinal)))
+            {
+                if (Status is { } s && _drained.IsSet)
+                    throw new InvalidOperationException($"Child '{Name}' (pid {Pid}) {s} without printing \"{text}\".");
+                if (Environment.TickCount64 > deadline)
+                    throw new WaitTimeoutException($"Waiting for child '{Name}' (pid {Pid}) to print \"{text}\" took longer than {ms / 1000.0:0.###} s; its state is {ProcessState.Describe(Pid) ?? "gone"}.");
+                Thread.Sleep(2);
+            }
+        }
+    }
+
     /// <summary>kill(2): sends a signal to the child.</summary>
     public void Kill(Signal signal = Signal.SIGKILL)
     {
