@@ -1,8 +1,22 @@
 // Started by OrphanTests with `dotnet Ipc.Lab.Tests.Orphans.dll`. Starts one of everything that must not
 // outlive it, prints one line that says what it started, then waits until it is killed (bounded: it exits
-// on its own after two minutes, so a broken test cannot leave it behind either).
+// on its own after two minutes, so a broken test cannot leave it behind either). With the argument
+// "objects" it makes one kernel object of each kind that outlives processes instead.
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Semaphores;
+using Ipc.Lab.SharedMemory;
+
+if (args is ["objects"])
+{
+    var shm = SysVSharedMemory.Create(4096);
+    var sems = SysVSemaphoreSet.Create([1, 0]);
+    var posixShm = PosixSharedMemory.Create("orphan-shm", 4096);
+    var posixSem = PosixSemaphore.Create("orphan-sem", 1);
+    Console.WriteLine($"READY shm={shm.Id}:{shm.Key} sem={sems.Id}:{sems.Key} posixshm={posixShm.Name} posixsem={posixSem.Name}");
+    Thread.Sleep(TimeSpan.FromMinutes(2));
+    return 3;
+}
 
 var csharp = Fork.Run(() => Thread.Sleep(Timeout.Infinite), name: "sleeper");
 var native = Command.Start("sleep", "300");
