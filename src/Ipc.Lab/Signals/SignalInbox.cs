@@ -60,11 +60,11 @@ public sealed unsafe class SignalInbox : IDisposable
     }
 
     /// <summary>The next pending signal of this inbox (lowest number first; real-time signals of one number in
-    /// the order they were sent), or null when none arrives within the timeout.</summary>
+    /// the order they were sent), or null when none arrives within the timeout (TimeSpan.Zero: do not wait).</summary>
     public ReceivedSignal? Take(TimeSpan? timeout = null)
     {
         EnsureOwnThread();
-        long deadline = Environment.TickCount64 + Lab.ToMilliseconds(timeout);
+        long deadline = Environment.TickCount64 + (timeout == TimeSpan.Zero ? 0 : Lab.ToMilliseconds(timeout));
         while (true)
         {
             long left = Math.Max(0, deadline - Environment.TickCount64);

@@ -1,0 +1,411 @@
+using Ipc.Lab.Native;
+using Ipc.Lab.Pipes;
+using Ipc.Lab.Processes;
+using Ipc.Lab.Signals;
+using Ipc.Lab.Tests.Infrastructure;
+using Xunit;
+
+namespace Ipc.Lab.Tests;
+
+/// <summary>Real signals between real processes: sending, catching, masks, real-time queues, every default
+/// action, bad input — and no child of ours left running or stopped afterwards.</summary>
+public sealed class SignalTests : IDisposable
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    private readonly List<ChildProcess> _children = new();
+
+    private ChildProcess Track(ChildProcess child)
+    {
+        _children.Add(child);
+        return child;
+    }
+
+    /// <summary>A child that says it is ready, then sleeps until it is signalled (or a minute passes).</summary>
+    private ChildProcess Sleeper(string name = "sleeper") => Track(Fork.Run(() =>
+    {
+        Console.WriteLine("ready");
+        Thread.Sleep(60_000);
+    }, name));
+
+    [Fact]
+    public void SIGTERM_kills_a_child_and_its_status_says_so()
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+
+        Kill.Process(child.Pid, Signal.SIGTERM);
+
+        var status = child.Wait(Long);
+        Assert.Equal(Signal.SIGTERM, status.Signal);
+        Assert.False(status.Exited);
+    }
+
+    [Fact]
+    public void SIGQUIT_is_a_Core_signal_and_dumps_core_when_the_child_allows_it()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ipc-lab-core-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var child = Track(Fork.Run(dir, d =>
+            {
+                CoreDumps.Enable(d);
+                Console.WriteLine("ready");
+                Thread.Sleep(60_000);
+            }));
+            child.WaitForOutput("ready", Long);
+
+            child.Kill(Signal.SIGQUIT);
+
+            var status = child.Wait(Long);
+            Assert.Equal(Signal.SIGQUIT, status.Signal);
+            Assert.Equal(DefaultAction.Core, SignalInfo.ActionOf(Signal.SIGQUIT));
+            // Where the dump goes is the machine's choice (core_pattern); with the plain default it is written.
+            if (CoreDumps.Pattern == "core") Assert.True(status.CoreDumped, status.ToString());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SIGCHLD_is_ignored_by_default_and_the_child_keeps_running()
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+
+        Kill.Process(child.Pid, Signal.SIGCHLD);
+        // Pending signals are taken lowest number first: once SIGSTOP (19) has stopped the child, SIGCHLD (17) was handled.
+        child.Kill(Signal.SIGSTOP);
+        child.WaitUntilStopped(Long);
+
+        Assert.Null(child.Status);
+        Assert.DoesNotContain(Signal.SIGCHLD, SignalStatus.Of(child.Pid)!.PendingForProcess);
+        child.Kill(Signal.SIGCONT);
+        child.WaitUntilContinued(Long);
+        Assert.Null(child.Status);
+    }
+
+    [Fact]
+    public void SIGSTOP_stops_a_child_that_proc_shows_stopped_and_SIGCONT_continues_it()
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+
+        child.Kill(Signal.SIGSTOP);
+        child.WaitUntilStopped(Long);
+        Assert.Equal('T', ProcessState.Letter(child.Pid));
+
+        child.Kill(Signal.SIGCONT);
+        child.WaitUntilContinued(Long);
+        Assert.NotEqual('T', ProcessState.Letter(child.Pid));
+        Assert.Null(child.Status);
+    }
+
+    [Fact]
+    public void A_stopped_child_is_killed_and_reaped_by_Dispose()
+    {
+        var child = Fork.Run(() => Thread.Sleep(60_000));
+        child.Kill(Signal.SIGSTOP);
+        child.WaitUntilStopped(Long);
+
+        child.Dispose();
+
+        Assert.Equal(Signal.SIGKILL, child.Status?.Signal);
+        Assert.Null(ProcessState.Letter(child.Pid));
+    }
+
+    [Fact]
+    public void A_child_catches_SIGINT_like_the_lecture_s_signal_c_and_exit_minus_1_is_status_255()
+    {
+        var child = Track(Fork.Run(() =>
+        {
+            using var handler = SignalCatcher.Catch(Signal.SIGINT, _ =>
+            {
+                Console.WriteLine("\nSIGINT signal handler.");
+                Console.WriteLine("exit.");
+                Environment.Exit(-1);
+            });
+            Console.WriteLine("int_handler set for SIGINT");
+            while (true)
+            {
+                Console.WriteLine("go to sleep.");
+                Thread.Sleep(60_000);
+            }
+        }));
+        child.WaitForOutput("go to sleep.", Long);
+
+        Kill.Process(child.Pid, Signal.SIGINT);
+
+        Assert.Equal(255, child.Wait(Long).Code);
+        Assert.Equal(["int_handler set for SIGINT", "go to sleep.", "SIGINT signal handler.", "exit."],
+            child.StandardOutput.Split('\n').Where(l => l.Length > 0));
+    }
+
+    [Fact]
+    public void Without_a_handler_SIGINT_kills_a_dotnet_child_by_the_signal()
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+        child.Kill(Signal.SIGINT);
+        Assert.Equal(Signal.SIGINT, child.Wait(Long).Signal);
+    }
+
+    [Fact]
+    public void The_notebook_s_own_process_catches_a_signal_it_sends_itself()
+    {
+        using var catcher = SignalCatcher.Catch(Signal.SIGUSR2);
+        Kill.Process(Environment.ProcessId, Signal.SIGUSR2);
+        Assert.True(catcher.WaitFor(1, Long));
+        Assert.Equal(1, catcher.Count);
+    }
+
+    [Fact]
+    public void An_ignored_signal_does_not_kill_and_the_restored_default_does()
+    {
+        using var go = Pipe.Create();
+        var child = Track(Fork.Run(go.ReadEnd, r =>
+        {
+            SignalActions.Ignore(Signal.SIGUSR1);
+            Console.WriteLine("ignoring");
+            r.Read(1, TimeSpan.FromSeconds(60));
+            SignalActions.RestoreDefault(Signal.SIGUSR1);
+            Console.WriteLine("default");
+            Thread.Sleep(60_000);
+        }));
+        child.WaitForOutput("ignoring", Long);
+        Assert.Contains(Signal.SIGUSR1, SignalStatus.Of(child.Pid)!.Ignored);
+
+        child.Kill(Signal.SIGUSR1);
+        Assert.DoesNotContain(Signal.SIGUSR1, SignalStatus.Of(child.Pid)!.PendingForProcess);
+        go.WriteEnd.Write("g");
+        child.WaitForOutput("default", Long);
+        Assert.Null(child.Status);
+
+        child.Kill(Signal.SIGUSR1);
+        Assert.Equal(Signal.SIGUSR1, child.Wait(Long).Signal);
+    }
+
+    [Fact]
+    public void A_signal_blocked_on_a_thread_stays_pending_until_it_is_taken()
+    {
+        using var go = Pipe.Create();
+        using var tids = Pipe.Create();
+        var child = Track(Fork.Run(go.ReadEnd, tids.WriteEnd, (r, w) =>
+        {
+            using var inbox = new SignalInbox(Signal.SIGUSR1);
+            w.Write(BitConverter.GetBytes(inbox.Tid));
+            r.Read(1, TimeSpan.FromSeconds(60));
+            var got = inbox.Take(TimeSpan.FromSeconds(30));
+            Console.WriteLine($"took {got?.Signal}");
+        }));
+        int tid = BitConverter.ToInt32(tids.ReadEnd.ReadExactly(4, Long));
+
+        Kill.Thread(child.Pid, tid, Signal.SIGUSR1);
+
+        Assert.Contains(Signal.SIGUSR1, SignalStatus.Of(child.Pid, tid)!.PendingForThread);
+        Assert.Contains(Signal.SIGUSR1, SignalStatus.Of(child.Pid, tid)!.Blocked);
+        go.WriteEnd.Write("g");
+        var end = child.Wait(Long);
+        Assert.True(end.Success, $"{end} {child.Failure} {string.Join("\n", child.Output.Select(l => l.Text))}");
+        Assert.Contains("took SIGUSR1", child.StandardOutput);
+    }
+
+    [Fact]
+    public void A_mask_keeps_a_signal_pending_on_this_thread_and_unblocking_delivers_it()
+    {
+        using var catcher = SignalCatcher.Catch(Signal.SIGUSR1);
+        var mask = SignalMask.Block(Signal.SIGUSR1);
+        try
+        {
+            Kill.Thread(Environment.ProcessId, mask.Tid, Signal.SIGUSR1);
+            Assert.Contains(Signal.SIGUSR1, SignalMask.Pending());
+            Assert.Equal(0, catcher.Count);
+        }
+        finally
+        {
+            mask.Dispose();
+        }
+        Assert.True(catcher.WaitFor(1, Long));
+        Assert.DoesNotContain(Signal.SIGUSR1, SignalMask.Pending());
+    }
+
+    [Fact]
+    public void Real_time_signals_queue_with_their_values_and_standard_ones_coalesce()
+    {
+        int n = Random.Shared.Next(200, 1000);
+
+        var standard = Coalescing.Measure(Signal.SIGUSR1, [n]).Single();
+        var realTime = Coalescing.Measure(Signal.SIGRTMIN + 1, [n]).Single();
+
+        Assert.Equal(1, standard.Delivered);
+        Assert.Equal(n, realTime.Delivered);
+    }
+
+    [Fact]
+    public void A_queued_value_arrives_with_the_signal_in_the_order_sent()
+    {
+        using var tids = Pipe.Create();
+        var child = Track(Fork.Run(tids.WriteEnd, w =>
+        {
+            using var inbox = new SignalInbox(Signal.SIGRTMIN + 2);
+            w.Write(BitConverter.GetBytes(inbox.Tid));
+            for (int i = 0; i < 3; i++) Console.WriteLine(inbox.Take(TimeSpan.FromSeconds(30))?.Value);
+        }));
+        int tid = BitConverter.ToInt32(tids.ReadEnd.ReadExactly(4, Long));
+        int[] values = [Random.Shared.Next(1000), Random.Shared.Next(1000), Random.Shared.Next(1000)];
+
+        foreach (var v in values) Kill.Queue(child.Pid, tid, Signal.SIGRTMIN + 2, v);
+
+        var end = child.Wait(Long);
+        Assert.True(end.Success, $"{end} {child.Failure} {string.Join("\n", child.Output.Select(l => l.Text))}");
+        Assert.Equal(values.Select(v => v.ToString()), child.StandardOutput.Split('\n').Where(l => l.Length > 0));
+    }
+
+    [Fact]
+    public void A_native_fault_kills_with_SIGSEGV_and_SIGFPE_while_managed_division_by_zero_is_an_exception()
+    {
+        var segv = Track(Fork.Run(() => Faults.ReadUnmappedMemory()));
+        var fpe = Track(Fork.Run(() => Faults.DivideByZeroInNativeCode()));
+        var managed = Track(Fork.Run(() => { int zero = Environment.ProcessorCount - Environment.ProcessorCount; Console.WriteLine(1 / zero); }));
+
+        Assert.Equal(Signal.SIGSEGV, segv.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGFPE, fpe.Wait(Long).Signal);
+        Assert.Equal(1, managed.Wait(Long).Code);
+        Assert.Equal(typeof(DivideByZeroException).FullName, managed.Failure?.ExceptionType);
+    }
+
+    [Fact]
+    public void A_child_in_a_group_of_its_own_dies_by_a_signal_to_the_group()
+    {
+        var child = Track(Fork.Run(() =>
+        {
+            Console.WriteLine($"group {ProcessGroup.LeaveParentGroup()}");
+            Thread.Sleep(60_000);
+        }));
+        child.WaitForOutput("group", Long);
+        Assert.Equal(child.Pid, ProcessGroup.Of(child.Pid));
+
+        Kill.Group(child.Pid, Signal.SIGTERM);
+
+        Assert.Equal(Signal.SIGTERM, child.Wait(Long).Signal);
+    }
+
+    [Fact]
+    public void The_group_of_the_notebook_s_children_and_the_special_pids_are_refused()
+    {
+        var child = Sleeper();
+        int group = ProcessGroup.Of(child.Pid)!.Value;
+
+        Assert.Throws<ArgumentException>(() => Kill.Group(group, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Group(0, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Process(-1, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Process(0, Signal.SIGTERM));
+        Assert.Null(child.Status);
+    }
+
+    [Fact]
+    public void Signal_0_only_probes_and_delivers_nothing()
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+
+        Kill.Process(child.Pid, 0);
+
+        Assert.True(Kill.Probe(child.Pid, out _));
+        Assert.Empty(SignalStatus.Of(child.Pid)!.PendingForProcess);
+        Assert.Null(child.Status);
+    }
+
+    [Theory]
+    [InlineData(65)]
+    [InlineData(-3)]
+    public void An_invalid_signal_number_is_EINVAL_with_an_explanation(int number)
+    {
+        var child = Sleeper();
+        var e = Assert.Throws<SyscallException>(() => Kill.Process(child.Pid, (Signal)number));
+        Assert.Equal("EINVAL", e.ErrnoName);
+        Assert.Contains("signal number", e.Message);
+        Assert.Null(child.Status);
+    }
+
+    [Fact]
+    public void A_pid_that_does_not_exist_is_ESRCH()
+    {
+        // Above pid_max no process can exist.
+        int absent = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim()) + 1;
+        var e = Assert.Throws<SyscallException>(() => Kill.Process(absent, Signal.SIGTERM));
+        Assert.Equal("ESRCH", e.ErrnoName);
+        Assert.False(Kill.Probe(absent, out var errno));
+        Assert.Equal("ESRCH", errno);
+    }
+
+    [Fact]
+    public void A_reaped_child_cannot_be_signalled()
+    {
+        var child = Track(Fork.Run(() => { }));
+        child.Wait(Long);
+        var e = Assert.Throws<SyscallException>(() => child.Kill(Signal.SIGTERM));
+        Assert.Equal("ESRCH", e.ErrnoName);
+    }
+
+    [Fact]
+    public void A_process_of_another_user_is_EPERM_unless_we_are_privileged()
+    {
+        bool privileged = Tmds.Linux.LibC.geteuid() == 0 || HasCapability(5 /* CAP_KILL */);
+        bool allowed = Kill.Probe(1, out var errno);
+        if (privileged)
+        {
+            // With CAP_KILL every process may be signalled; the library still refuses the special pids.
+            Assert.True(allowed);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Probe(-1, out _));
+        }
+        else
+        {
+            Assert.False(allowed);
+            Assert.Equal("EPERM", errno);
+            var e = Assert.Throws<SyscallException>(() => Kill.Process(1, Signal.SIGCONT));
+            Assert.Contains("another user", e.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(Signal.SIGKILL)]
+    [InlineData(Signal.SIGSTOP)]
+    [InlineData(Signal.SIGRTMIN)]
+    [InlineData(Signal.SIGSEGV)]
+    public void Signals_a_dotnet_process_must_not_take_over_are_refused_with_the_reason(Signal signal)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => SignalCatcher.Catch(signal));
+        Assert.Contains(signal == Signal.SIGRTMIN ? "runtime" : signal is Signal.SIGSEGV ? "fault" : "cannot be caught", e.Message);
+        Assert.ThrowsAny<ArgumentException>(() => SignalActions.Ignore(signal));
+    }
+
+    [Fact]
+    public void The_table_has_every_standard_signal_once_with_the_lecture_s_actions()
+    {
+        Assert.Equal(31, SignalInfo.Standard.Select(s => s.Number).Distinct().Count());
+        Assert.Equal(DefaultAction.Ign, SignalInfo.ActionOf(Signal.SIGCHLD));
+        Assert.Equal(DefaultAction.Stop, SignalInfo.ActionOf(Signal.SIGTSTP));
+        Assert.Equal(DefaultAction.Cont, SignalInfo.ActionOf(Signal.SIGCONT));
+        Assert.Equal(DefaultAction.Term, SignalInfo.ActionOf(Signal.SIGRTMIN + 5));
+        Assert.Contains("SIGSEGV", SignalInfo.Table().ToHtml());
+    }
+
+    private static bool HasCapability(int bit)
+    {
+        var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        return (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << bit)) != 0;
+    }
+
+    public void Dispose()
+    {
+        foreach (var child in _children) child.Dispose();
+        // No child of ours may be left behind, running or stopped.
+        foreach (var child in _children)
+        {
+            Assert.NotNull(child.Status);
+            Assert.Null(Proc.State(child.Pid));
+        }
+    }
+}
