@@ -162,7 +162,7 @@ public class SharedMemoryTests : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => counter.Value);
         Assert.Throws<ObjectDisposedException>(() => slot.Read());
-        Assert.Throws<ObjectDisposedException>(() => shm.Bytes.Length);
+        Assert.Throws<ObjectDisposedException>(() => shm.AsSpan().Length);
         shm.Dispose(); // twice is harmless
     }
 

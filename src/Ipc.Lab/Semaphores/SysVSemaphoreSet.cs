@@ -112,7 +112,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
         if (amount > 0)
         {
             Check(Op(index, amount, flags, null), "semop", index, amount);
-            EventTrace.Record(TraceKind.Note, $"UP {Label(index)}");
+            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"UP {Label(index)}");
             return;
         }
         // Try first without waiting, so that the trace shows a wait only when there was one.
@@ -179,6 +179,22 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
 
     /// <summary>How many processes wait in DOWN on semaphore <paramref name="index"/> (semctl GETNCNT).</summary>
     public int Waiting(int index = 0) => Ctl(CheckIndex(index), GETNCNT, "semctl(GETNCNT)");
+
+    /// <summary>Waits until <paramref name="processes"/> processes are blocked in DOWN on semaphore
+    /// <paramref name="index"/> — a start line, so that a race begins with everyone at it rather than with
+    /// whoever happened to start first. The kernel's count (GETNCNT) is polled, bounded by the timeout.</summary>
+    public void WaitForWaiters(int index, int processes, TimeSpan? timeout = null)
+    {
+        int ms = Lab.ToMilliseconds(timeout);
+        long deadline = Environment.TickCount64 + ms;
+        while (Waiting(index) < processes)
+        {
+            if (Environment.TickCount64 > deadline)
+                throw new WaitTimeoutException($"Waited {ms / 1000.0:0.###} s for {processes} process(es) to wait on {Label(index)} of semaphore set {Id}; {Waiting(index)} do. " +
+                    "A process that never reaches its DOWN has failed or is stuck before it: look at its output.");
+            Thread.Sleep(1);
+        }
+    }
 
     private int Ctl(int index, int command, string call)
     {

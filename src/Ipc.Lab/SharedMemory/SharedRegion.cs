@@ -26,8 +26,9 @@ public abstract unsafe class SharedRegion : IDisposable
 
     public bool IsDisposed => _address == null;
 
-    /// <summary>The whole region as bytes.</summary>
-    public Span<byte> Bytes => new(At(0, Size), checked((int)Size));
+    /// <summary>The whole region as bytes. A method, not a property: a notebook's formatter reads properties,
+    /// and a Span cannot be read by reflection.</summary>
+    public Span<byte> AsSpan() => new(At(0, Size), checked((int)Size));
 
     /// <summary>A long at <paramref name="offset"/> (a multiple of 8, so that atomic operations on it work).</summary>
     public SharedCounter Counter(long offset = 0)
