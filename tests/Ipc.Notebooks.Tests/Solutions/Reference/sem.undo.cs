@@ -1,0 +1,14 @@
+int ValueAfterKill(bool undo)
+{
+    using var set = SysVSemaphoreSet.Create([1, 0], ["lock", "holding"]);
+    var holder = Fork.Run(set, undo, (s, u) =>
+    {
+        s.Down(0, undo: u);
+        s.Up(1);
+        Thread.Sleep(Timeout.Infinite);
+    });
+    set.Down(1, TimeSpan.FromSeconds(30));
+    holder.Kill(Ipc.Lab.Signals.Signal.SIGKILL);
+    holder.Wait(TimeSpan.FromSeconds(30));
+    return set[0];
+}
