@@ -20,6 +20,7 @@ public class SemaphoreTests : IDisposable
     {
         Assert.Subset(_devShmBefore, KernelObjects.CourseEntriesInDevShm());
         Assert.Empty(ObjectRegistry.Held());
+        Assert.False(File.Exists(ObjectRegistry.FilePath), "a process that holds no object keeps no list of them");
     }
 
     [Fact]

@@ -43,6 +43,12 @@ internal static unsafe class ObjectRegistry
 
     private static void Save()
     {
+        // An empty list is no file: a process that removed everything leaves no entry in the run directory.
+        if (Lines.Count == 0)
+        {
+            File.Delete(FilePath);
+            return;
+        }
         // Written aside and renamed, so that the guardian, reading at any moment, sees a whole list.
         var temp = FilePath + ".new";
         File.WriteAllLines(temp, Lines);

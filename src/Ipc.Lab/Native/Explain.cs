@@ -53,7 +53,6 @@ internal static class Explain
         [("shmget", Errno.EINVAL)] = ("the size is outside what the kernel allows for one segment (see /proc/sys/kernel/shmmax)", "ask for a smaller size"),
         [("shmget", Errno.ENOSPC)] = ("the system-wide limit of segments (or of shared memory) is reached", "dispose segments you no longer need; `ipcs -m` lists them"),
         [("semget", Errno.ENOSPC)] = ("the system-wide limit of semaphore sets is reached", "dispose sets you no longer need; `ipcs -s` lists them"),
-        [("mmap", Errno.ENOMEM)] = ("there is not enough address space or memory for a mapping this large", "map less"),
         [("pipe2", Errno.EMFILE)] = ("this process has too many descriptors open", "close descriptors you no longer need (dispose pipes)"),
     };
 
