@@ -41,10 +41,11 @@ internal static class KernelObjects
         return null;
     }
 
-    /// <summary>/dev/shm entries that are this user's course objects (POSIX shared memory and semaphores).</summary>
+    /// <summary>/dev/shm entries that are this process's course objects (POSIX shared memory and semaphores).
+    /// Other processes' are left out: notebook runs of other tests may create and remove theirs meanwhile.</summary>
     public static HashSet<string> CourseEntriesInDevShm()
     {
-        var mine = $"ipc-lab-{Tmds.Linux.LibC.getuid()}-";
+        var mine = $"ipc-lab-{Tmds.Linux.LibC.getuid()}-{Environment.ProcessId}-";
         return Directory.EnumerateFiles("/dev/shm").Select(Path.GetFileName)
             .Where(n => n!.StartsWith(mine, StringComparison.Ordinal) || n.StartsWith("sem." + mine, StringComparison.Ordinal))
             .ToHashSet()!;
