@@ -263,6 +263,42 @@ public sealed class SignalTests : IDisposable
     }
 
     [Fact]
+    public void Sigqueue_to_a_child_process_delivers_every_real_time_signal_to_its_catcher()
+    {
+        int n = Random.Shared.Next(20, 200);
+        var child = Track(Fork.Run(n, count =>
+        {
+            using var catcher = SignalCatcher.Catch(Signal.SIGRTMIN + 3);
+            Console.WriteLine("ready");
+            catcher.WaitFor(count, TimeSpan.FromSeconds(30));
+            Console.WriteLine($"caught {catcher.Count}");
+        }));
+        child.WaitForOutput("ready", Long);
+
+        for (int i = 0; i < n; i++) Kill.Queue(child.Pid, Signal.SIGRTMIN + 3, i);
+
+        Assert.True(child.Wait(Long).Success);
+        Assert.Contains($"caught {n}", child.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(Signal.SIGSEGV)]
+    [InlineData(Signal.SIGFPE)]
+    [InlineData(Signal.SIGABRT)]
+    public void A_fault_signal_sent_by_kill_does_not_kill_a_dotnet_child(Signal signal)
+    {
+        var child = Sleeper();
+        child.WaitForOutput("ready", Long);
+
+        child.Kill(signal);
+        // Lower numbers are handed out first: once SIGSTOP (19) has stopped the child, the fault signal was dealt with.
+        child.Kill(Signal.SIGSTOP);
+        child.WaitUntilStopped(Long);
+
+        Assert.Null(child.Status);
+    }
+
+    [Fact]
     public void A_native_fault_kills_with_SIGSEGV_and_SIGFPE_while_managed_division_by_zero_is_an_exception()
     {
         var segv = Track(Fork.Run(() => Faults.ReadUnmappedMemory()));
