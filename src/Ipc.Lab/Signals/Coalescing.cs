@@ -24,7 +24,7 @@ public static class Coalescing
         var counts = rounds.ToArray();
         if (counts.Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(rounds), "A round sends zero or more signals.");
         if (signal == Signal.SIGRTMAX) throw new ArgumentException("SIGRTMAX marks the end of each round; measure another signal.", nameof(signal));
-        SignalRules.EnsureCatchable(signal, "counted");
+        SignalRules.EnsureCatchable(signal);
         using var toChild = Pipe.Create();
         using var toParent = Pipe.Create();
         using var child = Fork.Run(toChild.ReadEnd, toParent.WriteEnd, (int)signal, (commands, replies, number) =>

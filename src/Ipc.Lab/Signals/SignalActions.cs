@@ -16,7 +16,7 @@ public static unsafe class SignalActions
 
     private static void Set(Signal signal, nint handler, string verb)
     {
-        SignalRules.EnsureCatchable(signal, verb);
+        SignalRules.EnsureCatchable(signal);
         var action = new SignalCalls.SigAction { Handler = handler };
         if (SignalCalls.sigaction((int)signal, &action, null) == -1) throw Sys.Fail("sigaction", SignalNames.Describe((int)signal));
         EventTrace.Record(TraceKind.Note, $"{verb} {SignalNames.Describe((int)signal)}");

@@ -28,7 +28,7 @@ public sealed class SignalCatcher : IDisposable
     /// default action.</summary>
     public static SignalCatcher Catch(Signal signal, Action<Signal>? onSignal = null)
     {
-        SignalRules.EnsureCatchable(signal, "caught");
+        SignalRules.EnsureCatchable(signal);
         return new SignalCatcher(signal, onSignal);
     }
 

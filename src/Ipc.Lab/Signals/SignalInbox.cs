@@ -28,7 +28,7 @@ public sealed unsafe class SignalInbox : IDisposable
         sigemptyset(&set);
         foreach (var s in signals)
         {
-            SignalRules.EnsureCatchable(s, "received");
+            SignalRules.EnsureCatchable(s);
             sigaddset(&set, (int)s);
         }
         sigset_t previous;

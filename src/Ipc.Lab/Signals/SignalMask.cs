@@ -29,7 +29,7 @@ public sealed unsafe class SignalMask : IDisposable
         sigemptyset(&set);
         foreach (var s in signals)
         {
-            SignalRules.EnsureCatchable(s, "blocked");
+            SignalRules.EnsureCatchable(s);
             sigaddset(&set, (int)s);
         }
         sigset_t previous;

@@ -6,7 +6,7 @@ namespace Ipc.Lab.Signals;
 /// and CoreCLR uses 34 (glibc's SIGRTMIN) to interrupt threads for the garbage collector.</summary>
 internal static class SignalRules
 {
-    public static void EnsureCatchable(Signal signal, string what)
+    public static void EnsureCatchable(Signal signal)
     {
         int n = (int)signal;
         if (n is < 1 or > 64)
@@ -22,6 +22,5 @@ internal static class SignalRules
         if (signal is Signal.SIGSEGV or Signal.SIGFPE or Signal.SIGBUS or Signal.SIGILL or Signal.SIGTRAP)
             throw new ArgumentException($"{signal} is how the CPU reports a fault, and the .NET runtime needs it: a fault in managed code becomes an exception " +
                 "(NullReferenceException, DivideByZeroException). A fault in native code still kills the process with the signal — see Faults.", nameof(signal));
-        _ = what;
     }
 }
