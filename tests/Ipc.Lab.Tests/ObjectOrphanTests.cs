@@ -50,7 +50,10 @@ public class ObjectOrphanTests
 
             Assert.True(Proc.Eventually(() => objects.StillThere().Count == 0, TimeSpan.FromSeconds(15)),
                 "still there 15 s after the kill: " + string.Join(", ", objects.StillThere()));
-            Assert.Empty(Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*"));
+            // The guardian removes the kernel objects first and the run-directory entries after them: wait for
+            // those too rather than catch it between the two steps.
+            Assert.True(Proc.Eventually(() => Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*").Length == 0, TimeSpan.FromSeconds(15)),
+                "run-directory entries still there 15 s after the kill: " + string.Join(", ", Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*")));
         }
         finally
         {
