@@ -10,18 +10,10 @@ namespace Ipc.Lab.Tests;
 
 /// <summary>System V semaphore sets and POSIX named semaphores between real processes: DOWN and UP, every wait
 /// bounded, SEM_UNDO after a kill, errors for removed objects and bad input, nothing left behind.</summary>
-public class SemaphoreTests : IDisposable
+public class SemaphoreTests : LeavesNoKernelObjects
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
-    private readonly HashSet<string> _devShmBefore = KernelObjects.CourseEntriesInDevShm();
-
-    public void Dispose()
-    {
-        Assert.Subset(_devShmBefore, KernelObjects.CourseEntriesInDevShm());
-        Assert.Empty(ObjectRegistry.Held());
-        Assert.False(File.Exists(ObjectRegistry.FilePath), "a process that holds no object keeps no list of them");
-    }
 
     [Fact]
     public void Down_takes_one_up_gives_one_back_and_a_down_at_zero_would_block()

@@ -9,18 +9,9 @@ namespace Ipc.Lab.Tests;
 
 /// <summary>Shared memory three ways, each between real processes: what one writes the other reads, sizes and
 /// bounds are checked, and nothing is left in the kernel once the owner is done.</summary>
-public class SharedMemoryTests : IDisposable
+public class SharedMemoryTests : LeavesNoKernelObjects
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
-    private readonly HashSet<string> _devShmBefore = KernelObjects.CourseEntriesInDevShm();
-
-    /// <summary>Every test leaves /dev/shm as it found it, and the library holds nothing.</summary>
-    public void Dispose()
-    {
-        Assert.Subset(_devShmBefore, KernelObjects.CourseEntriesInDevShm());
-        Assert.Empty(ObjectRegistry.Held());
-        Assert.False(File.Exists(ObjectRegistry.FilePath), "a process that holds no object keeps no list of them");
-    }
 
     [Fact]
     public void Anonymous_shared_memory_given_to_a_child_carries_text_both_ways()

@@ -33,6 +33,20 @@ public static class EventTrace
         lock (Gate) return Events.Where(e => e.TimestampNs >= mark).OrderBy(e => e.TimestampNs).ToArray();
     }
 
+    /// <summary>Waits, at most <paramref name="timeout"/>, until the events since <paramref name="mark"/>
+    /// satisfy <paramref name="condition"/>. A child's events reach the parent over its control channel a
+    /// moment after the child recorded them: a check waits for them rather than depend on that moment.</summary>
+    public static bool WaitUntil(long mark, Func<IReadOnlyList<TraceEvent>, bool> condition, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + Lab.ToMilliseconds(timeout);
+        while (true)
+        {
+            if (condition(Since(mark))) return true;
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Sleep(20);
+        }
+    }
+
     public static void Clear()
     {
         lock (Gate) Events.Clear();

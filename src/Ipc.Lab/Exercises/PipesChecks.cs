@@ -8,6 +8,9 @@ namespace Ipc.Lab.Exercises;
 /// descriptor numbers, timings or the order in which processes happened to run.</summary>
 public static class PipesChecks
 {
+    // How long a child's trace events may take to arrive over its control channel.
+    private static readonly TimeSpan TraceDelay = TimeSpan.FromSeconds(2);
+
     private static readonly int[] Capacities = [4096, 8192, 16384, 32768, 131072, 262144];
     private static readonly string[] Words = ["apple", "kernel", "socket", "pipe", "signal", "buffer", "fork", "zebra", "queue", "mmap"];
 
@@ -44,8 +47,8 @@ public static class PipesChecks
             string answer = ask(question);
             Expect.Equal(question.ToUpperInvariant(), answer, $"the answer to {Expect.Show(question)}",
                 "The child reads the whole question (until end of file, once the notebook closed its write end), then writes question.ToUpperInvariant() to the second pipe.");
-            bool childTalked = WaitForTrace(mark, events =>
-                events.Any(e => IsChild(e) && e.Kind == TraceKind.Read) && events.Any(e => IsChild(e) && e.Kind == TraceKind.Wrote));
+            bool childTalked = EventTrace.WaitUntil(mark, events =>
+                events.Any(e => IsChild(e) && e.Kind == TraceKind.Read) && events.Any(e => IsChild(e) && e.Kind == TraceKind.Wrote), TraceDelay);
             Expect.True(childTalked, "The answer is right, but no child process read the question from a pipe and wrote the answer to one.",
                 expected: "a child that reads from one pipe and writes to another", actual: "no child read and wrote through pipes",
                 hint: "Start the child with Fork.Run, giving it the read end of the first pipe and the write end of the second.");
@@ -73,8 +76,8 @@ public static class PipesChecks
         }
         Expect.SameItems(messages, lines, "the lines read from the pipe",
             "Read until end of file (ReadToEnd), then split at '\\n' and drop the empty piece after the last newline.");
-        bool allWrote = WaitForTrace(mark, events =>
-            events.Where(e => IsChild(e) && e.Kind == TraceKind.Wrote).Select(e => e.Pid).Distinct().Count() >= count);
+        bool allWrote = EventTrace.WaitUntil(mark, events =>
+            events.Where(e => IsChild(e) && e.Kind == TraceKind.Wrote).Select(e => e.Pid).Distinct().Count() >= count, TraceDelay);
         Expect.True(allWrote, $"The lines are right, but they were not written by {count} child processes.",
             expected: $"{count} children, each writing one line", actual: "fewer children wrote to a pipe",
             hint: "Start one child per message with Fork.Run, giving each the write end and its message.");
@@ -83,16 +86,4 @@ public static class PipesChecks
 
     private static bool IsChild(TraceEvent e) => e.Process != EventTrace.ProcessName;
 
-    /// <summary>A child's events reach the notebook over its control channel, a moment after the child did
-    /// the work; wait for them rather than depend on that moment.</summary>
-    private static bool WaitForTrace(long mark, Func<IReadOnlyList<TraceEvent>, bool> condition)
-    {
-        long deadline = Environment.TickCount64 + 2000;
-        while (true)
-        {
-            if (condition(EventTrace.Since(mark))) return true;
-            if (Environment.TickCount64 > deadline) return false;
-            Thread.Sleep(20);
-        }
-    }
 }

@@ -9,6 +9,9 @@ namespace Ipc.Lab.Exercises;
 /// thread ids or timings.</summary>
 public static class SignalsChecks
 {
+    // How long a child's trace events may take to arrive over its control channel.
+    private static readonly TimeSpan TraceDelay = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private static readonly string[] Words = ["goodbye", "farewell", "ciao", "adieu", "so-long", "cheerio", "tschuess", "au-revoir"];
 
@@ -77,23 +80,11 @@ public static class SignalsChecks
         var received = collect(values) ?? throw new CheckFailedException("Your function returned null.", hint: "Return the values the child received.");
         Expect.Equal(Expect.Show(values), Expect.Show(received), "the values the child received, in order",
             "Standard signals are not queued: several SIGUSR1 pending at once become one. Use a real-time signal (Signal.SIGRTMIN + 1 or above) and Kill.Queue, one call per value.");
-        bool childTook = WaitForTrace(mark, events =>
-            events.Count(e => e.Process != EventTrace.ProcessName && e.Kind == TraceKind.Signal && e.Detail.StartsWith("took", StringComparison.Ordinal)) >= values.Length);
+        bool childTook = EventTrace.WaitUntil(mark, events =>
+            events.Count(e => e.Process != EventTrace.ProcessName && e.Kind == TraceKind.Signal && e.Detail.StartsWith("took", StringComparison.Ordinal)) >= values.Length, TraceDelay);
         Expect.True(childTook, "The values are right, but no child took them as signals.", expected: $"a child that took {values.Length} signals from its inbox",
             actual: "fewer signals taken by a child", hint: "Receive in the child with a SignalInbox, and send to its thread with Kill.Queue(pid, tid, signal, value).");
         return $"A child received all {values.Length} values, in the order sent.";
     });
 
-    /// <summary>A child's events reach the notebook over its control channel a moment after the child recorded
-    /// them; wait for them (bounded) rather than depend on that moment.</summary>
-    private static bool WaitForTrace(long mark, Func<IReadOnlyList<TraceEvent>, bool> condition)
-    {
-        long deadline = Environment.TickCount64 + 2000;
-        while (true)
-        {
-            if (condition(EventTrace.Since(mark))) return true;
-            if (Environment.TickCount64 > deadline) return false;
-            Thread.Sleep(20);
-        }
-    }
 }

@@ -24,22 +24,10 @@ public sealed unsafe class SignalInbox : IDisposable
     public SignalInbox(params Signal[] signals)
     {
         if (signals.Length == 0) throw new ArgumentException("Name the signals this inbox receives.", nameof(signals));
-        sigset_t set;
-        sigemptyset(&set);
-        foreach (var s in signals)
-        {
-            SignalRules.EnsureCatchable(s);
-            sigaddset(&set, (int)s);
-        }
-        sigset_t previous;
-        int err = pthread_sigmask(SIG_BLOCK, &set, &previous);
-        if (err != 0) throw Explain.Failure("pthread_sigmask", err);
-        _set = set;
-        _previous = previous;
         Signals = signals;
         Tid = SignalCalls.gettid();
         _thread = Environment.CurrentManagedThreadId;
-        EventTrace.Record(TraceKind.Note, $"blocked {string.Join(", ", signals.Select(s => SignalNames.Describe((int)s)))} on thread {Tid}");
+        (_set, _previous) = ThreadMask.Block(signals, Tid);
     }
 
     public IReadOnlyList<Signal> Signals { get; }

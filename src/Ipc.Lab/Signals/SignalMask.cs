@@ -25,18 +25,9 @@ public sealed unsafe class SignalMask : IDisposable
 
     public static SignalMask Block(params Signal[] signals)
     {
-        sigset_t set;
-        sigemptyset(&set);
-        foreach (var s in signals)
-        {
-            SignalRules.EnsureCatchable(s);
-            sigaddset(&set, (int)s);
-        }
-        sigset_t previous;
-        int err = pthread_sigmask(SIG_BLOCK, &set, &previous);
-        if (err != 0) throw Explain.Failure("pthread_sigmask", err);
+        int tid = SignalCalls.gettid();
+        var (_, previous) = ThreadMask.Block(signals, tid);
         var mask = new SignalMask(signals, previous);
-        EventTrace.Record(TraceKind.Note, $"blocked {string.Join(", ", signals.Select(s => SignalNames.Describe((int)s)))} on thread {mask.Tid}");
         return mask;
     }
 
