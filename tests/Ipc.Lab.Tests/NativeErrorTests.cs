@@ -139,7 +139,7 @@ public class NativeErrorTests
     [Fact]
     public void An_errno_without_a_call_specific_explanation_falls_back_to_its_general_meaning()
     {
-        // munmap has no call-specific entry (mmap's ENOMEM has one since shared memory arrived).
+        // munmap has no call-specific entry, so the general meaning of the errno is what a student reads.
         var e = Explain.Failure("munmap", Errno.ENOMEM);
 
         Assert.Equal("ENOMEM", e.ErrnoName);
