@@ -151,13 +151,6 @@ internal static unsafe class Sys
 
     public static bool ProcessExists(int pid) => kill(pid, 0) == 0 || errno == EPERM;
 
-    public static int Dup(int fd)
-    {
-        int r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (r == -1) throw Fail("fcntl(F_DUPFD_CLOEXEC)");
-        return r;
-    }
-
     public static void Dup2(int fd, int target)
     {
         while (dup2(fd, target) == -1)
