@@ -5,7 +5,7 @@ using static Ipc.Notebooks.Runner.Tests.Infrastructure.RunnerRun;
 namespace Ipc.Notebooks.Runner.Tests;
 
 // Values are shown as the .NET Interactive C# kernel shows them, including library types that bring their own
-// HTML through the convention-based formatter mechanism, and Plotly.NET charts.
+// HTML through the convention-based formatter mechanism, and the course library's charts.
 public sealed class DisplayTests
 {
     private const string Name = "display.ipynb";
@@ -71,29 +71,32 @@ public sealed class DisplayTests
     }
 
     [Fact]
-    public void A_plotly_chart_renders_as_html_that_loads_the_shipped_plotly_js()
+    public void A_course_chart_renders_as_html_that_carries_plotly_js_once()
     {
         using var temp = new TempFolder();
         var notebook = new NotebookFile()
+            .Code($"#r \"{Path.GetRelativePath(temp.Path, LabDll)}\"")
             .Code("""
-                #r "nuget: Plotly.NET.Interactive, 6.0.0"
-                var trace = new Plotly.NET.Trace2D("scatter");
-                trace.SetProperty("x", new[] { 1, 2, 3 });
-                trace.SetProperty("y", new[] { 3, 1, 2 });
-                Plotly.NET.GenericChart.ofTraceObject(true, trace)
+                using Ipc.Lab.Visuals;
+                Charts.Line("first", "x", "y", Series.Of("a", [(1, 3), (2, 1), (3, 2)]))
                 """)
+            .Code("""Charts.Line("second", "x", "y", Series.Of("b", [(1, 1), (2, 2)]))""")
             .SaveIn(temp.Path, "chart.ipynb");
 
         var run = Start(temp.Sub("out"), notebook);
 
         Assert.True(run.ExitCode == 0, run.Report);
-        var html = Text(Single(run.Cell("chart.ipynb", 1), "execute_result")["data"]!["text/html"]);
-        Assert.Contains("plotly-2.28.0.min.js", html);
-        Assert.Contains("Plotly.newPlot", html);
-        Assert.Contains("\"type\":\"scatter\"", html);
-        Assert.DoesNotContain("cdn", html, StringComparison.OrdinalIgnoreCase);
-        var script = new FileInfo(Path.Combine(run.OutDirectory, "plotly-2.28.0.min.js"));
-        Assert.True(script.Exists && script.Length > 1_000_000, "plotly.js is copied next to the executed notebook");
+        var first = Text(Single(run.Cell("chart.ipynb", 2), "execute_result")["data"]!["text/html"]);
+        var second = Text(Single(run.Cell("chart.ipynb", 3), "execute_result")["data"]!["text/html"]);
+        Assert.Contains("class=\"ipc-plot\"", first);
+        Assert.Contains("Plotly.newPlot", first);
+        Assert.Contains("\"type\":\"scatter\"", first);
+        // plotly.js itself goes out with the first chart of the process only, and nothing is fetched from a network.
+        Assert.Contains("data-ipc-plotly=", first);
+        Assert.True(first.Length > 1_000_000, $"the first chart should inline plotly.js, but its HTML is {first.Length} characters");
+        Assert.DoesNotContain("data-ipc-plotly=", second);
+        Assert.True(second.Length < 10_000, $"the second chart should not inline plotly.js again, but its HTML is {second.Length} characters");
+        Assert.DoesNotContain("src=\"http", first + second, StringComparison.OrdinalIgnoreCase);
     }
 
     private static System.Text.Json.Nodes.JsonNode Data(RunnerRun run, int cell) =>

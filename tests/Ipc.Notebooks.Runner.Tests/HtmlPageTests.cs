@@ -1,4 +1,5 @@
 using Ipc.Notebooks.Runner.Tests.Infrastructure;
+using static Ipc.Notebooks.Runner.Tests.Infrastructure.RunnerRun;
 
 namespace Ipc.Notebooks.Runner.Tests;
 
@@ -6,8 +7,8 @@ namespace Ipc.Notebooks.Runner.Tests;
 // builds and on the pixels of a screenshot.
 public sealed class HtmlPageTests
 {
-    // Plotly's first trace colour, #636efa.
-    private static readonly (int R, int G, int B) TraceBlue = (0x63, 0x6e, 0xfa);
+    // plotly.js's first trace colour without a template, #1f77b4.
+    private static readonly (int R, int G, int B) TraceBlue = (0x1f, 0x77, 0xb4);
 
     [ChromiumFact]
     public void The_html_page_draws_the_chart_offline()
@@ -15,14 +16,10 @@ public sealed class HtmlPageTests
         using var temp = new TempFolder();
         var notebook = new NotebookFile()
             .Markdown("# Chart page\nSome **bold** words.")
+            .Code($"#r \"{Path.GetRelativePath(temp.Path, LabDll)}\"")
             .Code("""
-                #r "nuget: Plotly.NET.Interactive, 6.0.0"
-                var trace = new Plotly.NET.Trace2D("scatter");
-                trace.SetProperty("x", Enumerable.Range(0, 20).ToArray());
-                trace.SetProperty("y", Enumerable.Range(0, 20).Select(i => i * i % 7).ToArray());
-                trace.SetProperty("mode", "lines");
-                trace.SetProperty("line", new Dictionary<string, object> { ["width"] = 6 });
-                Plotly.NET.GenericChart.ofTraceObject(true, trace)
+                using Ipc.Lab.Visuals;
+                Charts.Line("A chart", "x", "y", Series.Of("squares mod 7", Enumerable.Range(0, 20).Select(i => ((double)i, (double)(i * i % 7)))))
                 """)
             .SaveIn(temp.Path, "page.ipynb");
 
@@ -52,7 +49,7 @@ public sealed class HtmlPageTests
             }
         }
         Assert.True(colours.Count > 50, $"only {colours.Count} distinct colours: the chart was not drawn");
-        Assert.True(blue > 200, $"only {blue} pixels in Plotly's trace colour: the line was not drawn");
+        Assert.True(blue > 200, $"only {blue} pixels in plotly.js's first trace colour: the line was not drawn");
     }
 
     private static ProcessResult Chromium(TempFolder temp, params string[] arguments)

@@ -1,5 +1,3 @@
-using Plotly.NET;
-
 namespace Ipc.Lab.Visuals;
 
 /// <summary>One named series of points for <see cref="Charts.Lines"/>.</summary>
@@ -15,7 +13,7 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
 /// <summary>Line charts of measured series: bytes in a pipe over time, throughput against write size.</summary>
 public static class Charts
 {
-    public static GenericChart Lines(string title, string xTitle, string yTitle, IEnumerable<Series> series,
+    public static Plot Lines(string title, string xTitle, string yTitle, IEnumerable<Series> series,
         bool logX = false, bool markers = false, IEnumerable<(double Y, string Label)>? guides = null)
     {
         var all = series.ToList();
@@ -49,7 +47,7 @@ public static class Charts
         });
     }
 
-    public static GenericChart Line(string title, string xTitle, string yTitle, Series series, bool logX = false, bool markers = false,
+    public static Plot Line(string title, string xTitle, string yTitle, Series series, bool logX = false, bool markers = false,
         IEnumerable<(double Y, string Label)>? guides = null)
         => Lines(title, xTitle, yTitle, [series], logX, markers, guides);
 }

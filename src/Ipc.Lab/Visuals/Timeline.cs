@@ -1,5 +1,4 @@
 using Ipc.Lab.Diagnostics;
-using Plotly.NET;
 
 namespace Ipc.Lab.Visuals;
 
@@ -26,7 +25,7 @@ public static class Timeline
     ];
 
     /// <summary>The timeline of these events, e.g. <c>Timeline.Of(EventTrace.Since(mark))</c>.</summary>
-    public static GenericChart Of(IReadOnlyList<TraceEvent> events, string title = "What each process did")
+    public static Plot Of(IReadOnlyList<TraceEvent> events, string title = "What each process did")
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0) throw new ArgumentException("The trace is empty: take a mark with EventTrace.Mark() before the code to picture, and make sure EventTrace.Enabled is true.", nameof(events));
@@ -37,7 +36,7 @@ public static class Timeline
         var rows = ordered.GroupBy(e => e.Pid).Select(g => (Pid: g.Key, Label: Label(g))).ToList();
         var rowOf = rows.ToDictionary(r => r.Pid, r => r.Label);
 
-        var traces = new List<Trace>();
+        var traces = new List<System.Text.Json.Nodes.JsonObject>();
         // A thin line per process from its first to its last event: a gap in the markers is then visibly a
         // process doing nothing we traced (sleeping, computing), not a process that was not there.
         var life = new Dictionary<string, object?>

@@ -1,12 +1,11 @@
 using Ipc.Notebooks.Runner.Export;
-using Ipc.Notebooks.Runner.Formatting;
 using Ipc.Notebooks.Runner.Notebooks;
 using Ipc.Notebooks.Runner.Orchestration;
 using Ipc.Notebooks.Runner.Reporting;
 
 namespace Ipc.Notebooks.Runner.Cli;
 
-// `run`: every notebook in its own worker, one after another; executed copies, results.json and (with --html)
+// `run`: every notebook in its own worker (or its own .NET Interactive kernel with --engine kernel), one after another; executed copies, results.json and (with --html)
 // pages into the out folder. Exit code 0 only when no cell failed unexpectedly.
 internal static class RunCommand
 {
@@ -14,7 +13,6 @@ internal static class RunCommand
     {
         var notebooks = options.Notebooks();
         Directory.CreateDirectory(options.OutDirectory);
-        PlotlyChartHtml.CopyScriptTo(options.OutDirectory);
 
         var reports = new List<NotebookReport>();
         foreach (var path in notebooks)
@@ -23,7 +21,9 @@ internal static class RunCommand
             NotebookDocument executed;
             try
             {
-                (report, executed) = new NotebookRun(options, Console.Error).Execute(path);
+                (report, executed) = options.Engine == Engine.Kernel
+                    ? new KernelNotebookRun(options, Console.Error).Execute(path)
+                    : new NotebookRun(options, Console.Error).Execute(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
             {

@@ -30,7 +30,8 @@ internal static class HtmlExporter
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(Encode(title)).Append("</title>\n")
             .Append("<style>").Append(Style).Append("</style>\n")
-            .Append("<script src=\"").Append(PlotlyChartHtml.ScriptFileName).Append("\"></script>\n</head>\n<body>\n");
+            // No script here: a chart's own HTML brings plotly.js (the first chart of a notebook inlines it).
+            .Append("</head>\n<body>\n");
         foreach (var cell in notebook.Cells)
         {
             var source = NotebookDocument.Source(cell);

@@ -31,7 +31,6 @@ internal static class ValueFormatter
         if (value is string text) return new JsonObject { [Plain] = text };
         try
         {
-            if (PlotlyChartHtml.TryFormat(value) is { } chart) return new JsonObject { [Html] = chart };
             if (ConventionFormatter.TryFormat(value) is { } convention) return convention;
             if (HtmlContent.TryWrite(value) is { } html) return new JsonObject { [Html] = html };
             if (IsScalar(value.GetType())) return new JsonObject { [Plain] = PlainText.Of(value) };

@@ -21,19 +21,10 @@ internal sealed class CellExecutor
         typeof(Kernel).FullName!,
     ];
 
-    // What #r "nuget: Plotly.NET..." stands for: the runner's own copy, so charts are the type the formatter knows.
-    private static readonly Assembly[] PlotlyAssemblies =
-    [
-        typeof(Plotly.NET.GenericChart).Assembly,
-        typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly,
-        typeof(DynamicObj.DynamicObj).Assembly,
-    ];
-
     private readonly string _notebookDirectory;
     private readonly StackMapper _stacks = new();
     private ScriptOptions _options;
     private ScriptState<object>? _state;
-    private bool _plotlyReferenced;
 
     public CellExecutor(string notebookDirectory)
     {
@@ -68,11 +59,6 @@ internal sealed class CellExecutor
         {
             AssemblyProbe.Add(path);
             _options = _options.AddReferences(MetadataReference.CreateFromFile(path));
-        }
-        if (directives.UsesPlotly && !_plotlyReferenced)
-        {
-            _options = _options.AddReferences(PlotlyAssemblies);
-            _plotlyReferenced = true;
         }
 
         var options = _options.WithFilePath($"cell{cellNumber}.csx");

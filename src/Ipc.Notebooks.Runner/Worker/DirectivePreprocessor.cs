@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Ipc.Notebooks.Runner.Worker;
 
-internal sealed record CellDirectives(string Code, IReadOnlyList<string> References, bool UsesPlotly, IReadOnlyList<string> Errors);
+internal sealed record CellDirectives(string Code, IReadOnlyList<string> References, IReadOnlyList<string> Errors);
 
 // Handles the kernel directives of a cell before Roslyn sees it. Directive lines become blank lines so that
 // line numbers in compiler errors and stack traces still match what the student sees. Anything the real kernel
@@ -10,15 +10,11 @@ internal sealed record CellDirectives(string Code, IReadOnlyList<string> Referen
 // must not depend on something that was skipped.
 internal static partial class DirectivePreprocessor
 {
-    // Packages this executor provides itself; Plotly.NET.Interactive only adds the chart formatter, which is built in.
-    private static readonly string[] BuiltInPackages = ["Plotly.NET", "Plotly.NET.Interactive"];
-
     public static CellDirectives Process(string source, int cellNumber, string notebookDirectory)
     {
         var lines = source.Split('\n');
         var references = new List<string>();
         var errors = new List<string>();
-        var usesPlotly = false;
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -37,9 +33,9 @@ internal static partial class DirectivePreprocessor
                 lines[i] = "";
                 if (argument.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
                 {
-                    var package = argument["nuget:".Length..].Split(',')[0].Trim();
-                    if (BuiltInPackages.Contains(package, StringComparer.OrdinalIgnoreCase)) usesPlotly = true;
-                    else errors.Add($"{where}: #r \"{argument}\": NuGet packages cannot be restored by this executor; it provides only {string.Join(" and ", BuiltInPackages)}. Reference a built DLL with #r \"path/to.dll\" instead.");
+                    // The course's notebooks need no package: Ipc.Lab draws its own charts. A package restored by
+                    // the real kernel could differ from anything this executor would load, so it is refused, not faked.
+                    errors.Add($"{where}: #r \"{argument}\": NuGet packages cannot be restored by this executor. Reference a built DLL with #r \"path/to.dll\" instead.");
                     continue;
                 }
                 var path = Path.GetFullPath(Path.Combine(notebookDirectory, argument));
@@ -55,7 +51,7 @@ internal static partial class DirectivePreprocessor
                 errors.Add($"{where}: the directive '{line}' is not supported by this executor.");
             }
         }
-        return new CellDirectives(string.Join('\n', lines), references, usesPlotly, errors);
+        return new CellDirectives(string.Join('\n', lines), references, errors);
     }
 
     [GeneratedRegex("""^#r\s+"(?<arg>[^"]*)"\s*$""")]

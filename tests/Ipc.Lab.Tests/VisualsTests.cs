@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Visuals;
+using Xunit;
+
+namespace Ipc.Lab.Tests;
+
+/// <summary>The charts are plotly.js figures the library writes itself: what a chart holds, how it renders as
+/// HTML, and that the library brings no charting assembly a notebook kernel could hold in another version.</summary>
+public class VisualsTests
+{
+    [Fact]
+    public void A_line_chart_is_plotly_json_with_every_series_and_guide()
+    {
+        var plot = Charts.Lines("Bytes in a pipe", "time (ms)", "bytes",
+            [Series.Of("default", [(0, 0), (1, 65536)]), Series.Of("resized", [(0, 0), (1, double.NaN)])],
+            logX: true, markers: true, guides: [(65536, "capacity")]);
+
+        var figure = JsonNode.Parse(plot.ToJson())!;
+        var data = figure["data"]!.AsArray();
+        Assert.Equal(["default", "resized"], data.Select(t => (string?)t!["name"]));
+        Assert.All(data, t => Assert.Equal("scatter", (string?)t!["type"]));
+        Assert.All(data, t => Assert.Equal("lines+markers", (string?)t!["mode"]));
+        Assert.Equal([0.0, 65536.0], data[0]!["y"]!.AsArray().Select(v => (double)v!));
+        // A value that is not a number becomes a gap, not an exception.
+        Assert.Equal("NaN", (string?)data[1]!["y"]![1]);
+        Assert.Equal("Bytes in a pipe", (string?)figure["layout"]!["title"]!["text"]);
+        Assert.Equal("log", (string?)figure["layout"]!["xaxis"]!["type"]);
+        Assert.Equal(65536.0, (double)figure["layout"]!["shapes"]![0]!["y0"]!);
+        Assert.Equal("capacity", (string?)figure["layout"]!["annotations"]![0]!["text"]);
+        Assert.Null(figure["layout"]!["showlegend"]);
+    }
+
+    [Fact]
+    public void A_timeline_has_a_row_per_process_and_a_bar_where_one_was_blocked()
+    {
+        TraceEvent At(long ms, int pid, string process, TraceKind kind) => new(ms * 1_000_000, pid, process, kind, kind.ToString(), 0);
+        var events = new[]
+        {
+            At(0, 10, "parent", TraceKind.Spawned), At(1, 11, "child", TraceKind.Started), At(2, 10, "parent", TraceKind.Blocked),
+            At(5, 11, "child", TraceKind.Wrote), At(6, 10, "parent", TraceKind.Read), At(7, 11, "child", TraceKind.Exited),
+        };
+
+        var figure = JsonNode.Parse(Timeline.Of(events, "who waited").ToJson())!;
+
+        var traces = figure["data"]!.AsArray();
+        var blocked = traces.Single(t => (string?)t!["name"] == "blocked")!;
+        Assert.Equal([2.0, 6.0], blocked["x"]!.AsArray().Take(2).Select(v => (double)v!));
+        Assert.Equal(["child", "parent"], figure["layout"]!["yaxis"]!["categoryarray"]!.AsArray().Select(v => (string?)v));
+        Assert.Contains(traces, t => (string?)t!["name"] == "Read");
+    }
+
+    [Fact]
+    public void The_first_chart_of_a_process_carries_plotly_js_and_later_ones_do_not()
+    {
+        Plot.ForgetScriptSent();
+        var chart = Charts.Line("</script><b>title</b>", "x", "y", Series.Of("s", [(1, 2)]));
+
+        var first = chart.ToHtml();
+        var second = chart.ToHtml();
+
+        Assert.Contains("class=\"ipc-plot\"", first);
+        Assert.Contains($"data-ipc-plotly=\"{Plot.PlotlyVersion}\"", first);
+        Assert.Contains("window.Plotly", first);
+        Assert.True(first.Length > 500_000, $"plotly.js should be inlined in the first chart; its HTML has {first.Length} characters");
+        Assert.DoesNotContain("data-ipc-plotly", second);
+        Assert.True(second.Length < 5_000, $"the second chart should not carry plotly.js again; its HTML has {second.Length} characters");
+        // A title cannot end the script it sits in, and nothing is fetched from a network.
+        Assert.DoesNotContain("</script><b>", first + second);
+        Assert.DoesNotContain("src=\"http", first + second, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(Id(first), Id(second));
+    }
+
+    [Fact]
+    public void The_library_references_no_assembly_a_notebook_kernel_ships_itself()
+    {
+        // The kernel students run ships its own FSharp.Core, Roslyn, System.CommandLine and .NET Interactive; a
+        // library that asks for another version of any of them fails to load there (the charts did, with
+        // Plotly.NET). Framework assemblies and Tmds.LibC are all Ipc.Lab may need.
+        var references = typeof(Plot).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var foreign = references.Where(n => !(n is "System" or "netstandard" or "mscorlib" or "Tmds.LibC" || n.StartsWith("System.", StringComparison.Ordinal) || n.StartsWith("Microsoft.Win32.", StringComparison.Ordinal))).ToList();
+        Assert.True(foreign.Count == 0, $"Ipc.Lab references {string.Join(", ", foreign)}; a notebook kernel may ship another version. Keep such work out of the library (see DESIGN.md).");
+    }
+
+    private static string Id(string html) => html[(html.IndexOf("id=\"", StringComparison.Ordinal) + 4)..].Split('"')[0];
+}
