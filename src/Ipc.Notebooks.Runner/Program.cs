@@ -8,6 +8,7 @@ try
     return args switch
     {
         ["run", .. var rest] => RunCommand.Execute(RunOptions.Parse(rest)),
+        ["kernelspec", .. var rest] => KernelspecCommand.Execute(rest),
         // Internal: how the runner starts itself as a notebook's worker process.
         ["worker", "--notebook-dir", var directory, "--results", var results] => WorkerHost.Run(directory, results),
         _ => throw new UsageException(args.Length == 0 ? "no command given" : $"unknown command '{args[0]}'"),

@@ -31,7 +31,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
         {
             var resultsPath = Path.Combine(scratch.FullName, "exercise-results.jsonl");
             using (var worker = WorkerProcess.Start(Path.GetDirectoryName(report.SourcePath)!, resultsPath))
-                RunCells(notebook, worker, report);
+                RunCells(notebook, worker, report, clock);
             report.Exercises = ExerciseResultsFile.Read(resultsPath);
         }
         finally
@@ -42,7 +42,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
         return (report, notebook);
     }
 
-    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report)
+    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report, Stopwatch sinceStart)
     {
         var cells = notebook.Cells;
         var ready = worker.Next(StartupTimeout, out var startTimedOut);
@@ -85,6 +85,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
             if (done is not null)
             {
                 foreach (var output in done["outputs"]?.AsArray() ?? []) outputs.Add(output?.DeepClone());
+                report.FirstResultSeconds ??= sinceStart.Elapsed.TotalSeconds;
                 failure = Judge((string?)done["outcome"], NotebookDocument.HasTag(cell, RaisesException), outputs);
             }
             else
@@ -121,8 +122,8 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
         }
     }
 
-    // Null when the cell counts as passed.
-    private static string? Judge(string? outcome, bool raisesException, JsonArray outputs)
+    // Null when the cell counts as passed. Shared with KernelNotebookRun: both engines judge alike.
+    internal static string? Judge(string? outcome, bool raisesException, JsonArray outputs)
     {
         var error = outputs.LastOrDefault(o => (string?)o?["output_type"] == "error");
         var what = error is null ? outcome : $"{(string?)error["ename"]}: {(string?)error["evalue"]}";
@@ -171,7 +172,10 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
         return message;
     }
 
-    private void Progress(string notebook, int cell, int cells, string mark, double? seconds, string firstLine, string? note)
+    private void Progress(string notebook, int cell, int cells, string mark, double? seconds, string firstLine, string? note) =>
+        Progress(progress, notebook, cell, cells, mark, seconds, firstLine, note);
+
+    internal static void Progress(TextWriter progress, string notebook, int cell, int cells, string mark, double? seconds, string firstLine, string? note)
     {
         var shown = firstLine.Length > 70 ? firstLine[..69] + "…" : firstLine;
         var time = seconds is { } s ? Seconds(s) : note;

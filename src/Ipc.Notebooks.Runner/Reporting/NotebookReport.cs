@@ -16,6 +16,12 @@ internal sealed class NotebookReport(string name, string sourcePath)
     public int CellsNotRun { get; set; }
     public int CellsSkipped { get; set; }
     public double Seconds { get; set; }
+
+    /// <summary>"runner" (the course's worker) or "kernel" (.NET Interactive through Jupyter).</summary>
+    public string Engine { get; init; } = "runner";
+
+    /// <summary>From starting the worker or kernel to the first code cell's result: what a student waits for.</summary>
+    public double? FirstResultSeconds { get; set; }
     public List<CellFailure> Failures { get; } = [];
     public IReadOnlyList<ExerciseResult> Exercises { get; set; } = [];
 

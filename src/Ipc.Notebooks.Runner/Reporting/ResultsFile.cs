@@ -26,7 +26,9 @@ internal static class ResultsFile
                     ["notRun"] = report.CellsNotRun,
                     ["skipped"] = report.CellsSkipped,
                 },
+                ["engine"] = report.Engine,
                 ["seconds"] = Math.Round(report.Seconds, 2),
+                ["firstResultSeconds"] = report.FirstResultSeconds is { } first ? Math.Round(first, 2) : null,
                 ["failures"] = new JsonArray([.. report.Failures.Select(f => (JsonNode)new JsonObject
                 {
                     ["cell"] = f.Cell,

@@ -6,12 +6,15 @@ using System.Text.Json.Nodes;
 namespace Ipc.Notebooks.Tests.Infrastructure;
 
 /// <summary>One headless run of one notebook by the runner, started as a real process
-/// (`dotnet Ipc.Notebooks.Runner.dll run NB --out TEMP [--answers DIR]`), and what it left behind. Runs are
-/// cached per notebook and answer set, because several tests look at the same run and each run takes seconds.</summary>
+/// (`dotnet Ipc.Notebooks.Runner.dll run NB --out TEMP [--answers DIR] [--engine kernel]`), and what it left behind.
+/// Runs are cached per notebook, answer set and engine, because several tests look at the same run and each run
+/// takes seconds (a minute or more in the .NET Interactive kernel).</summary>
 internal sealed class NotebookRun
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-    private static readonly ConcurrentDictionary<(string, SolutionSet?), Lazy<NotebookRun>> Cache = new();
+    private static readonly TimeSpan RunnerLimit = TimeSpan.FromMinutes(4);
+    // The real kernel starts slower and runs cells slower than our worker.
+    private static readonly TimeSpan KernelLimit = TimeSpan.FromMinutes(10);
+    private static readonly ConcurrentDictionary<(string, SolutionSet?, Engine), Lazy<NotebookRun>> Cache = new();
 
     private NotebookRun(string notebook, int exitCode, string log, JsonObject? results, JsonObject? executed)
     {
@@ -31,8 +34,33 @@ internal sealed class NotebookRun
     public JsonObject? Results { get; }
     public JsonObject? Executed { get; }
 
-    public static NotebookRun Of(string notebook, SolutionSet? answers) =>
-        Cache.GetOrAdd((notebook, answers), key => new Lazy<NotebookRun>(() => Execute(key.Item1, key.Item2))).Value;
+    public static NotebookRun Of(string notebook, SolutionSet? answers, Engine engine = Engine.Runner) =>
+        Cache.GetOrAdd((notebook, answers, engine), key => new Lazy<NotebookRun>(() => Execute(key.Item1, key.Item2, key.Item3))).Value;
+
+    /// <summary>Index of each code cell → how many charts (plotly.js divs of Ipc.Lab) its HTML outputs hold.</summary>
+    public IReadOnlyDictionary<int, int> ChartsByCell()
+    {
+        Assert.True(Executed is not null, $"The runner wrote no executed notebook for {Notebook}.\n{Log}");
+        var cells = Executed!["cells"]!.AsArray().OfType<JsonObject>().ToList();
+        var charts = new Dictionary<int, int>();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var count = (cells[i]["outputs"] as JsonArray ?? []).OfType<JsonObject>()
+                .Sum(o => Occurrences(NotebookCatalog.Text(o["data"]?["text/html"]), ChartMarker));
+            if (count > 0) charts[i] = count;
+        }
+        return charts;
+    }
+
+    public const string ChartMarker = "<div class=\"ipc-plot\"";
+
+    public static int Occurrences(string text, string marker)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
 
     /// <summary>Exercise id → (status, points, earned), as results.json reports them.</summary>
     public IReadOnlyDictionary<string, (string Status, double Points, double Earned)> Exercises()
@@ -53,15 +81,17 @@ internal sealed class NotebookRun
                 NotebookCatalog.Text(o["text"]) + NotebookCatalog.Text(o["data"]?["text/plain"]))))];
     }
 
-    private static NotebookRun Execute(string notebook, SolutionSet? answers)
+    private static NotebookRun Execute(string notebook, SolutionSet? answers, Engine engine)
     {
         Assert.True(File.Exists(Paths.RunnerDll), $"The runner is not built at {Paths.RunnerDll}: build the solution first.");
+        if (engine == Engine.Kernel) KernelPrerequisites.Ensure();
         var outDir = Directory.CreateTempSubdirectory("ipc-notebook-test-").FullName;
         try
         {
             var args = new List<string> { Paths.RunnerDll, "run", NotebookCatalog.PathOf(notebook), "--out", outDir };
             if (answers is { } set) args.AddRange(["--answers", Paths.Solutions(set)]);
-            var (exitCode, log) = RunBounded("dotnet", args);
+            if (engine == Engine.Kernel) args.AddRange(["--engine", "kernel"]);
+            var (exitCode, log) = RunBounded("dotnet", args, engine == Engine.Kernel ? KernelLimit : RunnerLimit);
             var resultsPath = Path.Combine(outDir, "results.json");
             var executedPath = Path.Combine(outDir, notebook);
             return new NotebookRun(notebook, exitCode, log,
@@ -74,7 +104,7 @@ internal sealed class NotebookRun
         }
     }
 
-    private static (int ExitCode, string Log) RunBounded(string program, IEnumerable<string> args)
+    private static (int ExitCode, string Log) RunBounded(string program, IEnumerable<string> args, TimeSpan limit)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
@@ -84,14 +114,18 @@ internal sealed class NotebookRun
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(Limit))
+        if (!process.WaitForExit(limit))
         {
             // The runner's worker and the children it started go with it: the course library ties them to it.
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"The runner did not finish {string.Join(' ', args)} within {Limit.TotalMinutes} minutes.\n{log}");
+            Assert.Fail($"The runner did not finish {string.Join(' ', args)} within {limit.TotalMinutes} minutes.\n{log}");
         }
         process.WaitForExit();
         lock (log) return (process.ExitCode, log.ToString());
     }
 }
+
+/// <summary>Who executes the notebook: the runner's own worker (Roslyn scripting), or the real .NET Interactive
+/// kernel through Jupyter (`--engine kernel`), which is what students run.</summary>
+public enum Engine { Runner, Kernel }
