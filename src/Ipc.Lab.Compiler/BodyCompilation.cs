@@ -1,3 +1,4 @@
+using Ipc.Contracts;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -31,7 +32,7 @@ internal sealed class BodyCompilation
         compilation.Emit(sink);
     }
 
-    public Response Compile(Request request)
+    public CompileResponse Compile(CompileRequest request)
     {
         var code = Wrap(request);
         var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest), path: "wrapper", encoding: Encoding.UTF8);
@@ -46,13 +47,13 @@ internal sealed class BodyCompilation
         if (!result.Success)
         {
             File.Delete(temp);
-            return new Response(false, errors);
+            return new CompileResponse(false, errors);
         }
         File.Move(temp, request.Output, overwrite: true);
-        return new Response(true, null);
+        return new CompileResponse(true, null);
     }
 
-    private static string Wrap(Request r)
+    private static string Wrap(CompileRequest r)
     {
         var types = r.ParameterTypes;
         var delegateType = types.Length == 0 ? "global::System.Action" : $"global::System.Action<{string.Join(", ", types)}>";
@@ -67,11 +68,11 @@ internal sealed class BodyCompilation
         return code.ToString();
     }
 
-    private static Error ToError(Diagnostic d)
+    private static CompileDiagnostic ToError(Diagnostic d)
     {
         var span = d.Location.GetMappedLineSpan();
         var inBody = span.Path == BodyFile;
-        return new Error(d.Id, d.GetMessage(), inBody ? span.StartLinePosition.Line + 1 : 0, inBody ? span.StartLinePosition.Character + 1 : 0);
+        return new CompileDiagnostic(d.Id, d.GetMessage(), inBody ? span.StartLinePosition.Line + 1 : 0, inBody ? span.StartLinePosition.Character + 1 : 0);
     }
 
     private static List<MetadataReference> FrameworkReferences()

@@ -1,6 +1,7 @@
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Runtime;
 using Xunit;
 
 namespace Ipc.Lab.Tests;

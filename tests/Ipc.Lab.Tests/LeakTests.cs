@@ -1,6 +1,7 @@
 using Ipc.Lab.Io;
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Runtime;
 using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
 

@@ -1,5 +1,8 @@
+using System.Reflection;
 using Ipc.Lab.Native;
 using Ipc.Lab.Pipes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 
 namespace Ipc.Lab.Tests;
@@ -139,20 +142,66 @@ public class NativeErrorTests
     [Fact]
     public void An_errno_without_a_call_specific_explanation_falls_back_to_its_general_meaning()
     {
-        // munmap has no call-specific entry, so the general meaning of the errno is what a student reads.
-        var e = Explain.Failure("munmap", Errno.ENOMEM);
+        // mmap has no call-specific entry, so the general meaning of the errno is what a student reads.
+        var e = Explain.Failure(NativeCall.Mmap, Errno.ENOMEM);
 
+        Assert.Equal("mmap", e.Call);
         Assert.Equal("ENOMEM", e.ErrnoName);
         Assert.Equal("out of memory", e.Meaning);
-        Assert.Equal("munmap failed with ENOMEM (12): out of memory.", e.Message);
+        Assert.Equal("mmap failed with ENOMEM (12): out of memory.", e.Message);
+    }
+
+    [Fact]
+    public void Every_explained_call_is_one_the_library_makes()
+    {
+        // The table and the call sites share NativeCall's constants, so a misspelt call does not compile; what
+        // could still drift is an explanation of a call no code makes any more. That is found here, in the
+        // library's source.
+        var made = CallsMadeInTheLibrary();
+        Assert.True(made.Count > 30, $"only {made.Count} calls were found: the analysis read nothing");
+        var unreachable = Explain.ExplainedCalls.Select(c => c.Name).Where(name => !made.Contains(name)).ToList();
+        Assert.True(unreachable.Count == 0, $"Explain explains calls no code makes: {string.Join(", ", unreachable)}");
+    }
+
+    [Fact]
+    public void Every_call_has_its_own_name_and_is_made_somewhere()
+    {
+        var made = CallsMadeInTheLibrary();
+        var known = Constants().Values.ToList();
+        Assert.Equal(known.Count, known.Distinct().Count());
+        var unused = known.Where(name => !made.Contains(name)).ToList();
+        Assert.True(unused.Count == 0, $"NativeCall constants no code uses: {string.Join(", ", unused)}");
+    }
+
+    private static readonly string SourceDir = typeof(NativeErrorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "LabSourceDir").Value!;
+
+    /// <summary>NativeCall's constants: field name → the call's C name.</summary>
+    private static Dictionary<string, string> Constants() =>
+        typeof(NativeCall).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(NativeCall))
+            .ToDictionary(f => f.Name, f => ((NativeCall)f.GetValue(null)!).Name);
+
+    /// <summary>The C names of the calls the library's code names: every NativeCall.X outside the file that
+    /// declares them and Explain's table.</summary>
+    private static HashSet<string> CallsMadeInTheLibrary()
+    {
+        var names = Constants();
+        var made = new HashSet<string>();
+        foreach (var file in Directory.EnumerateFiles(SourceDir, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(SourceDir, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "obj" or "bin") continue;
+            if (relative == Path.Combine("Native", "NativeCall.cs") || relative == Path.Combine("Native", "Explain.cs")) continue;
+            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), new CSharpParseOptions(LanguageVersion.Latest)).GetRoot();
+            foreach (var access in root.DescendantNodes().OfType<MemberAccessExpressionSyntax>())
+                if (access.Expression.ToString() == nameof(NativeCall) && names.TryGetValue(access.Name.Identifier.Text, out var name))
+                    made.Add(name);
+        }
+        return made;
     }
 
     private const int CapSysResource = 24;
 
-    private static bool HasCapability(int bit)
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        var mask = Convert.ToUInt64(line["CapEff:".Length..].Trim(), 16);
-        return (mask & (1UL << bit)) != 0;
-    }
+    private static bool HasCapability(int bit) => (ProcStatus.Of(Environment.ProcessId)!.EffectiveCapabilities & (1UL << bit)) != 0;
 }

@@ -46,7 +46,7 @@ public class ObjectOrphanTests
             Assert.Equal(4, objects.StillThere().Count);
 
             victim.Kill(Signals.Signal.SIGKILL);
-            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).Signal);
+            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).KilledBy());
 
             Assert.True(Proc.Eventually(() => objects.StillThere().Count == 0, TimeSpan.FromSeconds(15)),
                 "still there 15 s after the kill: " + string.Join(", ", objects.StillThere()));
@@ -71,7 +71,7 @@ public class ObjectOrphanTests
             var guardian = Proc.Descendants(victim.Pid).Single(p => Proc.Argv0(p) == "ipc-lab-guardian");
             Assert.Equal(0, Tmds.Linux.LibC.kill(guardian, (int)Signals.Signal.SIGKILL));
             victim.Kill(Signals.Signal.SIGKILL);
-            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).Signal);
+            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).KilledBy());
             // The guardian was its child: once the victim is reaped, the guardian is init's, and gone or going.
             Assert.True(Proc.Eventually(() => Proc.State(guardian) is null or 'Z', TimeSpan.FromSeconds(10)));
             Assert.Equal(4, objects.StillThere().Count); // nobody cleaned up: exactly what the next start is for

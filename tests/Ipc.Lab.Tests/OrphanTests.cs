@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Ipc.Lab.Io;
+using Ipc.Lab.Native;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Runtime;
 using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -54,7 +56,7 @@ public class OrphanTests(ITestOutputHelper log)
             log.WriteLine($"started: {string.Join(", ", started.Select(p => $"{Proc.Argv0(p)}"))}");
 
             victim.Kill(Signals.Signal.SIGKILL);
-            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).Signal);
+            Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).KilledBy());
 
             left.UnionWith(started);
             bool allGone = Proc.Eventually(() =>
@@ -130,10 +132,10 @@ public class OrphanTests(ITestOutputHelper log)
 
         Assert.Equal(0, Tmds.Linux.LibC.kill(-guardian, (int)Signals.Signal.SIGTERM));
 
-        Assert.Equal(Signals.Signal.SIGTERM, sleep.Wait(TimeSpan.FromSeconds(10)).Signal);
+        Assert.Equal(Signals.Signal.SIGTERM, sleep.Wait(TimeSpan.FromSeconds(10)).KilledBy());
         Assert.Equal('S', Proc.State(guardian));
         // The library's own helpers in the group died too; it starts new ones when asked.
-        foreach (var helper in ChildRegistry.Running().Where(c => c.Name == "compiler")) helper.Wait(TimeSpan.FromSeconds(10));
+        foreach (var helper in ChildRegistry.Running().Where(c => c.Name == "compiler")) helper.WaitForExit(10_000);
         ChildPool.Drain();
         using var child = Fork.Run(7, n => Console.WriteLine($"after the group was signalled: {n * 6}"), name: "survivor");
         Assert.True(child.Wait(TimeSpan.FromSeconds(60)).Success);
@@ -141,8 +143,7 @@ public class OrphanTests(ITestOutputHelper log)
     }
 
     /// <summary>SigIgn from /proc/PID/status: bit n-1 set when signal n is ignored.</summary>
-    private static ulong IgnoredSignals(int pid) =>
-        Convert.ToUInt64(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(), 16);
+    private static ulong IgnoredSignals(int pid) => (ProcStatus.Of(pid) ?? throw new InvalidOperationException($"pid {pid} is gone")).Ignored;
 
     private static Ipc.Lab.Pipes.Pipe Pipe() => Ipc.Lab.Pipes.Pipe.Create();
 

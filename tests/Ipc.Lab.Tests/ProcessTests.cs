@@ -1,6 +1,7 @@
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Native;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Runtime;
 using Ipc.Lab.Signals;
 using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
@@ -22,8 +23,8 @@ public class ProcessTests
 
         var status = child.Wait(Long);
 
-        Assert.Equal(code, status.Code);
-        Assert.Null(status.TermSignal);
+        Assert.Equal(code, status.ExitCode());
+        Assert.Null((int?)status.KilledBy());
         Assert.Equal(code == 0, status.Success);
         Assert.True(child.HasExited);
         Assert.Same(status, child.Status);
@@ -50,9 +51,9 @@ public class ProcessTests
         child.Kill(Signal.SIGKILL);
         var status = child.Wait(Long);
 
-        Assert.Null(status.Code);
-        Assert.Equal(9, status.TermSignal);
-        Assert.Equal(Signal.SIGKILL, status.Signal);
+        Assert.Null(status.ExitCode());
+        Assert.Equal(9, (int?)status.KilledBy());
+        Assert.Equal(Signal.SIGKILL, status.KilledBy());
         Assert.False(status.Success);
         Assert.Equal("killed by SIGKILL (9)", status.ToString());
     }
@@ -66,7 +67,7 @@ public class ProcessTests
         var status = child.Wait(Long);
 
         // The .NET runtime handles SIGTERM itself: it runs its shutdown and then dies of the signal.
-        Assert.Equal(Signal.SIGTERM, status.Signal);
+        Assert.Equal(Signal.SIGTERM, status.KilledBy());
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public class ProcessTests
         sleep.Kill(Signal.SIGTERM);
         var status = sleep.Wait(Long);
 
-        Assert.Equal(15, status.TermSignal);
+        Assert.Equal(15, (int?)status.KilledBy());
         Assert.Equal("sleep 60", sleep.Command);
     }
 
@@ -91,9 +92,9 @@ public class ProcessTests
     {
         var status = ExitStatus.FromWaitStatus(word);
 
-        Assert.Equal(code, status.Code);
-        Assert.Equal(signal, status.TermSignal);
-        Assert.Equal(core, status.CoreDumped);
+        Assert.Equal(code, status.ExitCode());
+        Assert.Equal(signal, (int?)status.KilledBy());
+        Assert.Equal(core, status is ExitStatus.Signaled { CoreDumped: true });
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public class ProcessTests
     {
         using var sh = Command.Start("sh", "-c", "kill -ABRT $$");
 
-        Assert.Equal(Signal.SIGABRT, sh.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGABRT, sh.Wait(Long).KilledBy());
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public class ProcessTests
     {
         using var sh = Command.Start("sh", "-c", "exit 3");
 
-        Assert.Equal(3, sh.Wait(Long).Code);
+        Assert.Equal(3, sh.Wait(Long).ExitCode());
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public class ProcessTests
         Assert.Contains("Kill()", e.Message);
         Assert.False(child.HasExited);
         child.Kill();
-        Assert.Equal(Signal.SIGKILL, child.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGKILL, child.Wait(Long).KilledBy());
     }
 
     [Fact]
@@ -147,9 +148,9 @@ public class ProcessTests
 
         child.Dispose();
 
-        Assert.Equal(Signal.SIGKILL, child.Status?.Signal);
+        Assert.Equal(Signal.SIGKILL, child.Status?.KilledBy());
         Assert.Null(Proc.State(child.Pid));
-        Assert.DoesNotContain(child, ChildRegistry.Running());
+        Assert.DoesNotContain(ChildRegistry.Running(), c => c.Pid == child.Pid);
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public class ProcessTests
 
         var status = child.Wait(Long);
 
-        Assert.Equal(1, status.Code);
+        Assert.Equal(1, status.ExitCode());
         Assert.NotNull(child.Failure);
         Assert.Equal("System.InvalidOperationException", child.Failure!.ExceptionType);
         Assert.Equal("boom in the child", child.Failure.Message);

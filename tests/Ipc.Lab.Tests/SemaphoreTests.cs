@@ -83,7 +83,7 @@ public class SemaphoreTests : LeavesNoKernelObjects
         Assert.Equal(0, set[0]);
 
         holder.Kill(Signals.Signal.SIGKILL);
-        Assert.Equal(Signals.Signal.SIGKILL, holder.Wait(Long).Signal);
+        Assert.Equal(Signals.Signal.SIGKILL, holder.Wait(Long).KilledBy());
 
         if (undo)
         {

@@ -1,5 +1,6 @@
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Runtime;
 using Ipc.Lab.Signals;
 using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
@@ -21,7 +22,7 @@ public class ShellTests
         Assert.Equal(["head /dev/urandom", "tr -dc A-Za-z0-9", "head -c 20"], result.Stages.Select(s => s.Command));
         Assert.True(result.Stages[^1].Status.Success);
         // The first stages may die of SIGPIPE once `head -c 20` has what it needs: that is how pipelines end.
-        Assert.All(result.Stages, s => Assert.True(s.Status.Success || s.Status.Signal == Signal.SIGPIPE, $"{s.Command}: {s.Status}"));
+        Assert.All(result.Stages, s => Assert.True(s.Status.Success || s.Status.KilledBy() == Signal.SIGPIPE, $"{s.Command}: {s.Status}"));
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public class ShellTests
             pipeline.Dispose();
         }
 
-        Assert.All(pipeline.Stages, s => Assert.Equal(Signal.SIGKILL, s.Status?.Signal));
+        Assert.All(pipeline.Stages, s => Assert.Equal(Signal.SIGKILL, s.Status?.KilledBy()));
         Assert.All(pids, p => Assert.Null(Proc.State(p)));
     }
 

@@ -4,6 +4,7 @@ using Ipc.Lab.Processes;
 using Ipc.Lab.Signals;
 using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
+using static Ipc.Lab.Signals.Posix;
 
 namespace Ipc.Lab.Tests;
 
@@ -33,11 +34,11 @@ public sealed class SignalTests : IDisposable
         var child = Sleeper();
         child.WaitForOutput("ready", Long);
 
-        Kill.Process(child.Pid, Signal.SIGTERM);
+        Kill(child.Pid, Signal.SIGTERM);
 
         var status = child.Wait(Long);
-        Assert.Equal(Signal.SIGTERM, status.Signal);
-        Assert.False(status.Exited);
+        Assert.Equal(Signal.SIGTERM, status.KilledBy());
+        Assert.IsType<ExitStatus.Signaled>(status);
     }
 
     [Fact]
@@ -57,10 +58,10 @@ public sealed class SignalTests : IDisposable
             child.Kill(Signal.SIGQUIT);
 
             var status = child.Wait(Long);
-            Assert.Equal(Signal.SIGQUIT, status.Signal);
+            Assert.Equal(Signal.SIGQUIT, status.KilledBy());
             Assert.Equal(DefaultAction.Core, SignalInfo.ActionOf(Signal.SIGQUIT));
             // Where the dump goes is the machine's choice (core_pattern); with the plain default it is written.
-            if (CoreDumps.Pattern == "core") Assert.True(status.CoreDumped, status.ToString());
+            if (CoreDumps.Pattern == "core") Assert.True(status is ExitStatus.Signaled { CoreDumped: true }, status.ToString());
         }
         finally
         {
@@ -74,7 +75,7 @@ public sealed class SignalTests : IDisposable
         var child = Sleeper();
         child.WaitForOutput("ready", Long);
 
-        Kill.Process(child.Pid, Signal.SIGCHLD);
+        Kill(child.Pid, Signal.SIGCHLD);
         // Pending signals are taken lowest number first: once SIGSTOP (19) has stopped the child, SIGCHLD (17) was handled.
         child.Kill(Signal.SIGSTOP);
         child.WaitUntilStopped(Long);
@@ -111,7 +112,7 @@ public sealed class SignalTests : IDisposable
 
         child.Dispose();
 
-        Assert.Equal(Signal.SIGKILL, child.Status?.Signal);
+        Assert.Equal(Signal.SIGKILL, child.Status?.KilledBy());
         Assert.Null(ProcessState.Letter(child.Pid));
     }
 
@@ -120,7 +121,7 @@ public sealed class SignalTests : IDisposable
     {
         var child = Track(Fork.Run(() =>
         {
-            using var handler = SignalCatcher.Catch(Signal.SIGINT, _ =>
+            using var handler = Posix.SigAction(Signal.SIGINT, _ =>
             {
                 Console.WriteLine("\nSIGINT signal handler.");
                 Console.WriteLine("exit.");
@@ -135,9 +136,9 @@ public sealed class SignalTests : IDisposable
         }));
         child.WaitForOutput("go to sleep.", Long);
 
-        Kill.Process(child.Pid, Signal.SIGINT);
+        Kill(child.Pid, Signal.SIGINT);
 
-        Assert.Equal(255, child.Wait(Long).Code);
+        Assert.Equal(255, child.Wait(Long).ExitCode());
         Assert.Equal(["int_handler set for SIGINT", "go to sleep.", "SIGINT signal handler.", "exit."],
             child.StandardOutput.Split('\n').Where(l => l.Length > 0));
     }
@@ -148,14 +149,14 @@ public sealed class SignalTests : IDisposable
         var child = Sleeper();
         child.WaitForOutput("ready", Long);
         child.Kill(Signal.SIGINT);
-        Assert.Equal(Signal.SIGINT, child.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGINT, child.Wait(Long).KilledBy());
     }
 
     [Fact]
     public void The_notebook_s_own_process_catches_a_signal_it_sends_itself()
     {
-        using var catcher = SignalCatcher.Catch(Signal.SIGUSR2);
-        Kill.Process(Environment.ProcessId, Signal.SIGUSR2);
+        using var catcher = SigAction(Signal.SIGUSR2, _ => { });
+        Kill(Environment.ProcessId, Signal.SIGUSR2);
         Assert.True(catcher.WaitFor(1, Long));
         Assert.Equal(1, catcher.Count);
     }
@@ -166,10 +167,10 @@ public sealed class SignalTests : IDisposable
         using var go = Pipe.Create();
         var child = Track(Fork.Run(go.ReadEnd, r =>
         {
-            SignalActions.Ignore(Signal.SIGUSR1);
+            Posix.SigAction(Signal.SIGUSR1, Posix.SIG_IGN);
             Console.WriteLine("ignoring");
             r.Read(1, TimeSpan.FromSeconds(60));
-            SignalActions.RestoreDefault(Signal.SIGUSR1);
+            Posix.SigAction(Signal.SIGUSR1, Posix.SIG_DFL);
             Console.WriteLine("default");
             Thread.Sleep(60_000);
         }));
@@ -183,7 +184,7 @@ public sealed class SignalTests : IDisposable
         Assert.Null(child.Status);
 
         child.Kill(Signal.SIGUSR1);
-        Assert.Equal(Signal.SIGUSR1, child.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGUSR1, child.Wait(Long).KilledBy());
     }
 
     [Fact]
@@ -193,15 +194,15 @@ public sealed class SignalTests : IDisposable
         using var tids = Pipe.Create();
         var child = Track(Fork.Run(go.ReadEnd, tids.WriteEnd, (r, w) =>
         {
-            using var inbox = new SignalInbox(Signal.SIGUSR1);
-            w.Write(BitConverter.GetBytes(inbox.Tid));
+            using var mask = Posix.SigProcMask(SigmaskHow.SIG_BLOCK, Signal.SIGUSR1);
+            w.Write(BitConverter.GetBytes(Posix.GetTid()));
             r.Read(1, TimeSpan.FromSeconds(60));
-            var got = inbox.Take(TimeSpan.FromSeconds(30));
-            Console.WriteLine($"took {got?.Signal}");
+            var got = Posix.SigTimedWait([Signal.SIGUSR1], TimeSpan.FromSeconds(30));
+            Console.WriteLine($"took {got?.Signo}");
         }));
         int tid = BitConverter.ToInt32(tids.ReadEnd.ReadExactly(4, Long));
 
-        Kill.Thread(child.Pid, tid, Signal.SIGUSR1);
+        TgKill(child.Pid, tid, Signal.SIGUSR1);
 
         Assert.Contains(Signal.SIGUSR1, SignalStatus.Of(child.Pid, tid)!.PendingForThread);
         Assert.Contains(Signal.SIGUSR1, SignalStatus.Of(child.Pid, tid)!.Blocked);
@@ -214,12 +215,12 @@ public sealed class SignalTests : IDisposable
     [Fact]
     public void A_mask_keeps_a_signal_pending_on_this_thread_and_unblocking_delivers_it()
     {
-        using var catcher = SignalCatcher.Catch(Signal.SIGUSR1);
-        var mask = SignalMask.Block(Signal.SIGUSR1);
+        using var catcher = SigAction(Signal.SIGUSR1, _ => { });
+        var mask = SigProcMask(SIG_BLOCK, Signal.SIGUSR1);
         try
         {
-            Kill.Thread(Environment.ProcessId, mask.Tid, Signal.SIGUSR1);
-            Assert.Contains(Signal.SIGUSR1, SignalMask.Pending());
+            TgKill(Environment.ProcessId, GetTid(), Signal.SIGUSR1);
+            Assert.Contains(Signal.SIGUSR1, SigPending());
             Assert.Equal(0, catcher.Count);
         }
         finally
@@ -227,7 +228,39 @@ public sealed class SignalTests : IDisposable
             mask.Dispose();
         }
         Assert.True(catcher.WaitFor(1, Long));
-        Assert.DoesNotContain(Signal.SIGUSR1, SignalMask.Pending());
+        Assert.DoesNotContain(Signal.SIGUSR1, SigPending());
+    }
+
+    [Fact]
+    public void SigTimedWait_refuses_a_signal_the_calling_thread_does_not_block()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => SigTimedWait([Signal.SIGUSR1], TimeSpan.Zero));
+        Assert.Contains("SigProcMask(SIG_BLOCK", e.Message);
+    }
+
+    [Fact]
+    public void SigAction_returns_what_puts_the_previous_action_back()
+    {
+        using (SigAction(Signal.SIGWINCH, SIG_IGN))
+            Assert.Contains(Signal.SIGWINCH, SignalStatus.Of(Environment.ProcessId)!.Ignored);
+        Assert.DoesNotContain(Signal.SIGWINCH, SignalStatus.Of(Environment.ProcessId)!.Ignored);
+    }
+
+    [Fact]
+    public void A_handler_installed_after_SIG_IGN_runs_again()
+    {
+        var child = Track(Fork.Run(() =>
+        {
+            using var first = Posix.SigAction(Signal.SIGUSR2, _ => { });
+            Posix.SigAction(Signal.SIGUSR2, Posix.SIG_IGN);
+            Posix.Kill(Environment.ProcessId, Signal.SIGUSR2);
+            using var second = Posix.SigAction(Signal.SIGUSR2, _ => { });
+            Posix.Kill(Environment.ProcessId, Signal.SIGUSR2);
+            Console.WriteLine($"caught {second.WaitFor(1, TimeSpan.FromSeconds(10))}");
+        }));
+        var end = child.Wait(Long);
+        Assert.True(end.Success, $"{end} {child.Failure} {string.Join("\n", child.Output.Select(l => l.Text))}");
+        Assert.Contains("caught True", child.StandardOutput);
     }
 
     [Fact]
@@ -235,8 +268,8 @@ public sealed class SignalTests : IDisposable
     {
         int n = Random.Shared.Next(200, 1000);
 
-        var standard = Coalescing.Measure(Signal.SIGUSR1, [n]).Single();
-        var realTime = Coalescing.Measure(Signal.SIGRTMIN + 1, [n]).Single();
+        var standard = Ipc.Lab.Experiments.Coalescing.Measure(Signal.SIGUSR1, [n]).Single();
+        var realTime = Ipc.Lab.Experiments.Coalescing.Measure(Signal.SIGRTMIN + 1, [n]).Single();
 
         Assert.Equal(1, standard.Delivered);
         Assert.Equal(n, realTime.Delivered);
@@ -248,14 +281,14 @@ public sealed class SignalTests : IDisposable
         using var tids = Pipe.Create();
         var child = Track(Fork.Run(tids.WriteEnd, w =>
         {
-            using var inbox = new SignalInbox(Signal.SIGRTMIN + 2);
-            w.Write(BitConverter.GetBytes(inbox.Tid));
-            for (int i = 0; i < 3; i++) Console.WriteLine(inbox.Take(TimeSpan.FromSeconds(30))?.Value);
+            using var mask = Posix.SigProcMask(SigmaskHow.SIG_BLOCK, Signal.SIGRTMIN + 2);
+            w.Write(BitConverter.GetBytes(Posix.GetTid()));
+            for (int i = 0; i < 3; i++) Console.WriteLine(Posix.SigTimedWait([Signal.SIGRTMIN + 2], TimeSpan.FromSeconds(30))?.Value);
         }));
         int tid = BitConverter.ToInt32(tids.ReadEnd.ReadExactly(4, Long));
         int[] values = [Random.Shared.Next(1000), Random.Shared.Next(1000), Random.Shared.Next(1000)];
 
-        foreach (var v in values) Kill.Queue(child.Pid, tid, Signal.SIGRTMIN + 2, v);
+        foreach (var v in values) RtTgSigQueueInfo(child.Pid, tid, Signal.SIGRTMIN + 2, v);
 
         var end = child.Wait(Long);
         Assert.True(end.Success, $"{end} {child.Failure} {string.Join("\n", child.Output.Select(l => l.Text))}");
@@ -268,14 +301,14 @@ public sealed class SignalTests : IDisposable
         int n = Random.Shared.Next(20, 200);
         var child = Track(Fork.Run(n, count =>
         {
-            using var catcher = SignalCatcher.Catch(Signal.SIGRTMIN + 3);
+            using var catcher = Posix.SigAction(Signal.SIGRTMIN + 3, _ => { });
             Console.WriteLine("ready");
             catcher.WaitFor(count, TimeSpan.FromSeconds(30));
             Console.WriteLine($"caught {catcher.Count}");
         }));
         child.WaitForOutput("ready", Long);
 
-        for (int i = 0; i < n; i++) Kill.Queue(child.Pid, Signal.SIGRTMIN + 3, i);
+        for (int i = 0; i < n; i++) SigQueue(child.Pid, Signal.SIGRTMIN + 3, i);
 
         Assert.True(child.Wait(Long).Success);
         Assert.Contains($"caught {n}", child.StandardOutput);
@@ -305,9 +338,9 @@ public sealed class SignalTests : IDisposable
         var fpe = Track(Fork.Run(() => Faults.DivideByZeroInNativeCode()));
         var managed = Track(Fork.Run(() => { int zero = Environment.ProcessorCount - Environment.ProcessorCount; Console.WriteLine(1 / zero); }));
 
-        Assert.Equal(Signal.SIGSEGV, segv.Wait(Long).Signal);
-        Assert.Equal(Signal.SIGFPE, fpe.Wait(Long).Signal);
-        Assert.Equal(1, managed.Wait(Long).Code);
+        Assert.Equal(Signal.SIGSEGV, segv.Wait(Long).KilledBy());
+        Assert.Equal(Signal.SIGFPE, fpe.Wait(Long).KilledBy());
+        Assert.Equal(1, managed.Wait(Long).ExitCode());
         Assert.Equal(typeof(DivideByZeroException).FullName, managed.Failure?.ExceptionType);
     }
 
@@ -322,9 +355,9 @@ public sealed class SignalTests : IDisposable
         child.WaitForOutput("group", Long);
         Assert.Equal(child.Pid, ProcessGroup.Of(child.Pid));
 
-        Kill.Group(child.Pid, Signal.SIGTERM);
+        Kill(-child.Pid, Signal.SIGTERM);
 
-        Assert.Equal(Signal.SIGTERM, child.Wait(Long).Signal);
+        Assert.Equal(Signal.SIGTERM, child.Wait(Long).KilledBy());
     }
 
     [Fact]
@@ -333,10 +366,11 @@ public sealed class SignalTests : IDisposable
         var child = Sleeper();
         int group = ProcessGroup.Of(child.Pid)!.Value;
 
-        Assert.Throws<ArgumentException>(() => Kill.Group(group, Signal.SIGTERM));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Group(0, Signal.SIGTERM));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Process(-1, Signal.SIGTERM));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Process(0, Signal.SIGTERM));
+        Assert.Throws<ArgumentException>(() => Kill(-group, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill(0, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill(-1, Signal.SIGTERM));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kill(0, 0, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SigQueue(-group, Signal.SIGRTMIN + 1, 0));
         Assert.Null(child.Status);
     }
 
@@ -346,9 +380,10 @@ public sealed class SignalTests : IDisposable
         var child = Sleeper();
         child.WaitForOutput("ready", Long);
 
-        Kill.Process(child.Pid, 0);
+        Kill(child.Pid, 0);
 
-        Assert.True(Kill.Probe(child.Pid, out _));
+        Assert.True(Kill(child.Pid, 0, out var errno));
+        Assert.Equal("", errno);
         Assert.Empty(SignalStatus.Of(child.Pid)!.PendingForProcess);
         Assert.Null(child.Status);
     }
@@ -359,7 +394,7 @@ public sealed class SignalTests : IDisposable
     public void An_invalid_signal_number_is_EINVAL_with_an_explanation(int number)
     {
         var child = Sleeper();
-        var e = Assert.Throws<SyscallException>(() => Kill.Process(child.Pid, (Signal)number));
+        var e = Assert.Throws<SyscallException>(() => Kill(child.Pid, (Signal)number));
         Assert.Equal("EINVAL", e.ErrnoName);
         Assert.Contains("signal number", e.Message);
         Assert.Null(child.Status);
@@ -370,9 +405,9 @@ public sealed class SignalTests : IDisposable
     {
         // Above pid_max no process can exist.
         int absent = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim()) + 1;
-        var e = Assert.Throws<SyscallException>(() => Kill.Process(absent, Signal.SIGTERM));
+        var e = Assert.Throws<SyscallException>(() => Kill(absent, Signal.SIGTERM));
         Assert.Equal("ESRCH", e.ErrnoName);
-        Assert.False(Kill.Probe(absent, out var errno));
+        Assert.False(Kill(absent, 0, out var errno));
         Assert.Equal("ESRCH", errno);
     }
 
@@ -389,18 +424,18 @@ public sealed class SignalTests : IDisposable
     public void A_process_of_another_user_is_EPERM_unless_we_are_privileged()
     {
         bool privileged = Tmds.Linux.LibC.geteuid() == 0 || HasCapability(5 /* CAP_KILL */);
-        bool allowed = Kill.Probe(1, out var errno);
+        bool allowed = Kill(1, 0, out var errno);
         if (privileged)
         {
             // With CAP_KILL every process may be signalled; the library still refuses the special pids.
             Assert.True(allowed);
-            Assert.Throws<ArgumentOutOfRangeException>(() => Kill.Probe(-1, out _));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Kill(-1, 0, out _));
         }
         else
         {
             Assert.False(allowed);
             Assert.Equal("EPERM", errno);
-            var e = Assert.Throws<SyscallException>(() => Kill.Process(1, Signal.SIGCONT));
+            var e = Assert.Throws<SyscallException>(() => Kill(1, Signal.SIGCONT));
             Assert.Contains("another user", e.Message);
         }
     }
@@ -412,9 +447,10 @@ public sealed class SignalTests : IDisposable
     [InlineData(Signal.SIGSEGV)]
     public void Signals_a_dotnet_process_must_not_take_over_are_refused_with_the_reason(Signal signal)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => SignalCatcher.Catch(signal));
+        var e = Assert.ThrowsAny<ArgumentException>(() => SigAction(signal, _ => { }));
         Assert.Contains(signal == Signal.SIGRTMIN ? "runtime" : signal is Signal.SIGSEGV ? "fault" : "cannot be caught", e.Message);
-        Assert.ThrowsAny<ArgumentException>(() => SignalActions.Ignore(signal));
+        Assert.ThrowsAny<ArgumentException>(() => SigAction(signal, SIG_IGN));
+        Assert.ThrowsAny<ArgumentException>(() => SigProcMask(SIG_BLOCK, signal));
     }
 
     [Fact]
@@ -425,7 +461,7 @@ public sealed class SignalTests : IDisposable
         Assert.Equal(DefaultAction.Stop, SignalInfo.ActionOf(Signal.SIGTSTP));
         Assert.Equal(DefaultAction.Cont, SignalInfo.ActionOf(Signal.SIGCONT));
         Assert.Equal(DefaultAction.Term, SignalInfo.ActionOf(Signal.SIGRTMIN + 5));
-        Assert.Contains("SIGSEGV", SignalInfo.Table().ToHtml());
+        Assert.Contains("SIGSEGV", Ipc.Lab.Visuals.Table.Signals().ToHtml());
     }
 
     private static bool HasCapability(int bit)

@@ -79,7 +79,7 @@ public class VisualsTests
         // Plotly.NET). Framework assemblies and Tmds.LibC are all Ipc.Lab may need.
         var references = typeof(Plot).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var foreign = references.Where(n => !(n is "System" or "netstandard" or "mscorlib" or "Tmds.LibC" || n.StartsWith("System.", StringComparison.Ordinal) || n.StartsWith("Microsoft.Win32.", StringComparison.Ordinal))).ToList();
-        Assert.True(foreign.Count == 0, $"Ipc.Lab references {string.Join(", ", foreign)}; a notebook kernel may ship another version. Keep such work out of the library (see DESIGN.md).");
+        Assert.True(foreign.Count == 0, $"Ipc.Lab references {string.Join(", ", foreign)}; a notebook kernel may ship another version. Keep such work in a program of its own, as Roslyn is kept in src/Ipc.Lab.Compiler (see ARCHITECTURE.md).");
     }
 
     private static string Id(string html) => html[(html.IndexOf("id=\"", StringComparison.Ordinal) + 4)..].Split('"')[0];

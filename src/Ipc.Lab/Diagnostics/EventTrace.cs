@@ -15,6 +15,28 @@ public static class EventTrace
     /// <summary>Whether library calls record events. Benchmarks turn it off to measure the kernel, not the trace.</summary>
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>Turns recording off until the returned scope is disposed, then restores what it was — also
+    /// when the code in between throws: <c>using (EventTrace.Pause()) { ... }</c>. A measurement pauses the trace
+    /// so that it measures the kernel, not the recorder.</summary>
+    public static IDisposable Pause()
+    {
+        var scope = new PauseScope(Enabled);
+        Enabled = false;
+        return scope;
+    }
+
+    /// <summary>The value of <paramref name="measure"/>, computed with recording paused:
+    /// <c>var lost = EventTrace.Paused(() => Count(...));</c></summary>
+    public static T Paused<T>(Func<T> measure)
+    {
+        using (Pause()) return measure();
+    }
+
+    private sealed class PauseScope(bool wasEnabled) : IDisposable
+    {
+        public void Dispose() => Enabled = wasEnabled;
+    }
+
     /// <summary>The name this process goes by in the trace ("parent", or the child's name).</summary>
     public static string ProcessName { get; internal set; } = "parent";
 
@@ -22,11 +44,6 @@ public static class EventTrace
 
     /// <summary>A mark to pass to <see cref="Since"/>: the events of one cell, not of the whole session.</summary>
     public static long Mark() => Now();
-
-    public static IReadOnlyList<TraceEvent> All()
-    {
-        lock (Gate) return Events.ToArray();
-    }
 
     public static IReadOnlyList<TraceEvent> Since(long mark)
     {
@@ -45,11 +62,6 @@ public static class EventTrace
             if (Environment.TickCount64 > deadline) return false;
             Thread.Sleep(20);
         }
-    }
-
-    public static void Clear()
-    {
-        lock (Gate) Events.Clear();
     }
 
     public static void Record(TraceKind kind, string detail, int fd = -1, long bytes = -1)

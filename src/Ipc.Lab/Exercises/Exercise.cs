@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Text.Json;
+using Ipc.Contracts;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Native;
 
@@ -10,7 +10,7 @@ namespace Ipc.Lab.Exercises;
 /// cell, and — when the grader set IPC_LAB_RESULTS — appends one JSON line that the grader reads.</summary>
 public static class Exercise
 {
-    public const string ResultsVariable = "IPC_LAB_RESULTS";
+    public const string ResultsVariable = ExerciseResultLine.Variable;
 
     private static readonly object FileGate = new();
 
@@ -89,14 +89,7 @@ public static class Exercise
     {
         var path = Environment.GetEnvironmentVariable(ResultsVariable);
         if (string.IsNullOrEmpty(path)) return;
-        var line = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["exercise"] = result.Id,
-            ["points"] = result.Points,
-            ["earned"] = result.Earned,
-            ["status"] = result.StatusName,
-            ["message"] = result.Message,
-        }) + "\n";
+        var line = new ExerciseResultLine(result.Id, result.Points, result.Earned, result.StatusName, result.Message).ToJsonLine();
         // One append per result, so a grader reading a half-run notebook sees whole lines only.
         lock (FileGate) File.AppendAllText(path, line);
     }

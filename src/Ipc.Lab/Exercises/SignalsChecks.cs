@@ -28,13 +28,13 @@ public static class SignalsChecks
         catch (Exception e) when (e is WaitTimeoutException or InvalidOperationException)
         {
             throw new CheckFailedException("The child never printed \"ready\".", expected: "a line \"ready\" once the handler is installed", actual: e.Message,
-                hint: "Install the handler first (SignalCatcher.Catch(Signal.SIGTERM, ...)), then Console.WriteLine(\"ready\"), then sleep.");
+                hint: "Install the handler first (SigAction(Signal.SIGTERM, ...)), then Console.WriteLine(\"ready\"), then sleep.");
         }
         child.Kill(Signal.SIGTERM);
         var status = child.Wait(Long);
-        Expect.True(status.Exited, $"SIGTERM killed the child ({status}): it did not catch it.", expected: "exited with status 0", actual: status.ToString(),
-            hint: "Keep the SignalCatcher alive while the child sleeps (a using declaration in the body), and exit from the handler with Environment.Exit(0).");
-        Expect.Equal(0, status.Code!.Value, "the child's exit status", "Call Environment.Exit(0) in the handler, after printing.");
+        Expect.True(status is ExitStatus.Exited, $"SIGTERM killed the child ({status}): it did not catch it.", expected: "exited with status 0", actual: status.ToString(),
+            hint: "Keep what SigAction returned alive while the child sleeps (a using declaration in the body), and exit from the handler with Environment.Exit(0).");
+        Expect.Equal(0, ((ExitStatus.Exited)status).Code, "the child's exit status", "Call Environment.Exit(0) in the handler, after printing.");
         var lines = child.Output.Where(l => !l.IsError).Select(l => l.Text).ToList();
         Expect.True(lines.Contains(farewell), $"The child did not print the farewell \"{farewell}\" on SIGTERM.",
             expected: $"a line \"{farewell}\"", actual: Expect.Show(lines), hint: "Print the string your function was given, in the handler.");
@@ -57,7 +57,7 @@ public static class SignalsChecks
             "Send SIGSTOP, then child.WaitUntilStopped() — the stop takes effect a moment after kill returns — then read ProcessState.Letter(child.Pid).");
         var sent = EventTrace.Since(mark).Where(e => e.Kind == TraceKind.Signal && e.Process == EventTrace.ProcessName).Select(e => e.Detail).ToList();
         Expect.True(sent.Any(d => d.Contains("SIGSTOP")), "No SIGSTOP was sent to the child.", expected: "a SIGSTOP", actual: Expect.Show(sent),
-            hint: "Stop it with child.Kill(Signal.SIGSTOP) (or Kill.Process).");
+            hint: "Stop it with Kill(child.Pid, Signal.SIGSTOP) (or child.Kill(Signal.SIGSTOP)).");
         try
         {
             child.WaitUntilContinued(TimeSpan.FromSeconds(5));
@@ -79,11 +79,11 @@ public static class SignalsChecks
         long mark = EventTrace.Mark();
         var received = collect(values) ?? throw new CheckFailedException("Your function returned null.", hint: "Return the values the child received.");
         Expect.Equal(Expect.Show(values), Expect.Show(received), "the values the child received, in order",
-            "Standard signals are not queued: several SIGUSR1 pending at once become one. Use a real-time signal (Signal.SIGRTMIN + 1 or above) and Kill.Queue, one call per value.");
+            "Standard signals are not queued: several SIGUSR1 pending at once become one. Use a real-time signal (Signal.SIGRTMIN + 1 or above) and RtTgSigQueueInfo, one call per value.");
         bool childTook = EventTrace.WaitUntil(mark, events =>
             events.Count(e => e.Process != EventTrace.ProcessName && e.Kind == TraceKind.Signal && e.Detail.StartsWith("took", StringComparison.Ordinal)) >= values.Length, TraceDelay);
         Expect.True(childTook, "The values are right, but no child took them as signals.", expected: $"a child that took {values.Length} signals from its inbox",
-            actual: "fewer signals taken by a child", hint: "Receive in the child with a SignalInbox, and send to its thread with Kill.Queue(pid, tid, signal, value).");
+            actual: "fewer signals taken by a child", hint: "In the child block the signal (SigProcMask(SIG_BLOCK, ...)) and take it with SigTimedWait; send to its thread (GetTid() there) with RtTgSigQueueInfo(pid, tid, signal, value).");
         return $"A child received all {values.Length} values, in the order sent.";
     });
 

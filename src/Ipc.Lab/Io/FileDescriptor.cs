@@ -35,7 +35,7 @@ public class FileDescriptor : IDisposable
     {
         int fd = _number;
         if (fd < 0)
-            throw new SyscallException("close", Errno.EBADF, $"the {Description} was closed already", "close each descriptor exactly once");
+            throw new SyscallException(NativeCall.Close, Errno.EBADF, $"the {Description} was closed already", "close each descriptor exactly once");
         _number = -1;
         Sys.Close(fd, Description);
         EventTrace.Record(TraceKind.Closed, $"closed {Description} (fd {fd})", fd);

@@ -1,5 +1,4 @@
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 
 namespace Ipc.Lab.Io;
 
@@ -17,7 +16,7 @@ internal static unsafe class ObjectRegistry
     /// <summary>Records an object. The guardian is started first, so that from now on our death removes it.</summary>
     public static void Add(string kind, string id, int key = 0)
     {
-        Spawner.EnsureGuardian();
+        RunProcesses.EnsureGuardian();
         lock (Gate)
         {
             Lines.Add(Line(kind, id, key));
@@ -86,19 +85,14 @@ internal static unsafe class ObjectRegistry
         return removed;
     }
 
-    /// <summary>/proc/sysvipc/{shm,sem}: key and id are the first two columns, the owner's uid the fifth
-    /// (sem) or eighth (shm).</summary>
+    /// <summary>Whether the kernel still lists the object with this id and key, owned by our user: an id alone
+    /// may have been reused by someone else's object since.</summary>
     private static bool SysVObjectMatches(bool shm, int id, int key)
     {
-        var file = shm ? "/proc/sysvipc/shm" : "/proc/sysvipc/sem";
-        int uidColumn = shm ? 7 : 4;
         uint me = Tmds.Linux.LibC.getuid();
-        foreach (var line in File.ReadLines(file).Skip(1))
-        {
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length > uidColumn && f[0] == key.ToString() && f[1] == id.ToString() && f[uidColumn] == me.ToString()) return true;
-        }
-        return false;
+        return shm
+            ? SysVIpcTable.SharedMemory().Any(s => s.Id == id && s.Key == key && s.Uid == me)
+            : SysVIpcTable.SemaphoreSets().Any(s => s.Id == id && s.Key == key && s.Uid == me);
     }
 
     /// <summary>POSIX objects in /dev/shm named for a run whose process is gone but that no list mentions

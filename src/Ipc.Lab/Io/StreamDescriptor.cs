@@ -33,7 +33,7 @@ public abstract class StreamDescriptor : FileDescriptor
         if (_lastReadWaited && !EventTrace.Enabled && !_pollFirst)
         {
             if (Sys.PollOne(fd, POLLIN, ms) == 0 && !NonBlocking)
-                WaitFor(fd, POLLIN, 1, "read", "data to arrive", waited: ms);
+                WaitFor(fd, POLLIN, 1, NativeCall.Read, "data to arrive", waited: ms);
         }
         // With data there (or at end of file) this is the one and only system call, as in C.
         int n = _pollFirst ? Sys.NoWaitUnsupported : Sys.ReadNoWait(fd, buffer, Description);
@@ -42,15 +42,15 @@ public abstract class StreamDescriptor : FileDescriptor
         {
             _pollFirst = true;
             if (Sys.PollOne(fd, POLLIN, 0) == 0 && !NonBlocking)
-                WaitFor(fd, POLLIN, ms, "read", "data to arrive");
+                WaitFor(fd, POLLIN, ms, NativeCall.Read, "data to arrive");
             n = Sys.Read(fd, buffer, Description);
         }
         else if (n == Sys.WouldBlock)
         {
             // O_NONBLOCK is shared with every process holding this open file: asked only now, when it matters.
-            if (NonBlocking) throw Explain.Failure("read", Errno.EAGAIN, Description);
+            if (NonBlocking) throw Explain.Failure(NativeCall.Read, Errno.EAGAIN, Description);
             long deadline = Environment.TickCount64 + ms;
-            do WaitFor(fd, POLLIN, (int)Math.Max(1, deadline - Environment.TickCount64), "read", "data to arrive");
+            do WaitFor(fd, POLLIN, (int)Math.Max(1, deadline - Environment.TickCount64), NativeCall.Read, "data to arrive");
             while ((n = Sys.ReadNoWait(fd, buffer, Description)) == Sys.WouldBlock);
         }
         if (EventTrace.Enabled)
@@ -88,9 +88,9 @@ public abstract class StreamDescriptor : FileDescriptor
             if (NonBlocking)
             {
                 if (total > 0) return total;
-                throw Explain.Failure("write", Errno.EAGAIN, Description);
+                throw Explain.Failure(NativeCall.Write, Errno.EAGAIN, Description);
             }
-            WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline - Environment.TickCount64), "write",
+            WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline - Environment.TickCount64), NativeCall.Write,
                 total == 0 ? "room in the buffer" : $"room for the last {rest.Length} bytes ({total} written)");
         }
         return total;
@@ -110,7 +110,7 @@ public abstract class StreamDescriptor : FileDescriptor
         {
             var rest = data[total..];
             if (Sys.PollOne(fd, POLLOUT, 0) == 0)
-                WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline - Environment.TickCount64), "write",
+                WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline - Environment.TickCount64), NativeCall.Write,
                     total == 0 ? "room in the buffer" : $"room for the last {rest.Length} bytes ({total} written)");
             int chunk = rest.Length <= PipeBuf ? rest.Length : Math.Min(rest.Length, Math.Max(PipeBuf, RoomWithoutBlocking(fd)));
             int n = Sys.Write(fd, rest[..chunk], Description);
@@ -130,7 +130,7 @@ public abstract class StreamDescriptor : FileDescriptor
 
     /// <summary>Waits, at most <paramref name="ms"/>, for the descriptor to become ready; the caller found it
     /// was not. Fails saying what waited for what, and why it may never come.</summary>
-    private void WaitFor(int fd, short events, int ms, string call, string what, int waited = 0)
+    private void WaitFor(int fd, short events, int ms, NativeCall call, string what, int waited = 0)
     {
         string doing = $"{call} on {Description} (fd {fd}), waiting for {what}";
         if (EventTrace.Enabled) EventTrace.Record(TraceKind.Blocked, $"blocked in {call} on {Description} (fd {fd})", fd);
@@ -139,7 +139,7 @@ public abstract class StreamDescriptor : FileDescriptor
             ready = Sys.PollOne(fd, events, ms);
         if (ready == 0)
         {
-            string why = ExplainWait(call == "write");
+            string why = ExplainWait(call == NativeCall.Write);
             throw new WaitTimeoutException(
                 $"{Process()} {call} on the {Description} (fd {fd}) waited {(ms + waited) / 1000.0:0.###} s for {what}, and it never came.{(why.Length > 0 ? " " + why : "")}");
         }

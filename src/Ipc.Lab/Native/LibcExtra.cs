@@ -13,17 +13,15 @@ internal static unsafe partial class LibcExtra
     public const int OpaqueStructSize = 1024;
 
     public const short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
-    public const int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
-    public const int PR_SET_PDEATHSIG = 1, PR_SET_CHILD_SUBREAPER = 36;
-    private const long SYS_pidfd_open = 434, SYS_close_range = 436;
+    public const int WNOHANG = 1;
+    public const int PR_SET_PDEATHSIG = 1;
+    private const long SYS_pidfd_open = 434;
 
     [LibraryImport(Libc)] public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_init(void* fileActions);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_destroy(void* fileActions);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newFd);
-    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, int oflag, uint mode);
-    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_init(void* attr);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_destroy(void* attr);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setflags(void* attr, short flags);
@@ -45,10 +43,7 @@ internal static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true)] public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)] private static partial long syscall2(long number, long a1, long a2);
-    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)] private static partial long syscall3(long number, long a1, long a2, long a3);
 
     /// <summary>A descriptor that becomes readable when the process exits: lets a wait take a timeout.</summary>
     public static int pidfd_open(int pid) => (int)syscall2(SYS_pidfd_open, pid, 0);
-
-    public static int close_range(uint first, uint last) => (int)syscall3(SYS_close_range, first, last, 0);
 }

@@ -28,7 +28,7 @@ internal static unsafe class ScmRights
                 for (int i = 0; i < fds.Count; i++) slots[i] = fds[i];
             }
             while (sendmsg(socket, &msg, 0) == -1)
-                if (errno != EINTR) throw Sys.Fail("sendmsg", "handing descriptors to a child");
+                if (errno != EINTR) throw Sys.Fail(NativeCall.SendMsg, "handing descriptors to a child");
         }
     }
 
@@ -43,7 +43,7 @@ internal static unsafe class ScmRights
             var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = space };
             long n;
             while ((n = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC)) == -1)
-                if (errno != EINTR) throw Sys.Fail("recvmsg", "receiving descriptors from the parent");
+                if (errno != EINTR) throw Sys.Fail(NativeCall.RecvMsg, "receiving descriptors from the parent");
             var received = new List<int>();
             for (var h = CMSG_FIRSTHDR(&msg); h != null; h = CMSG_NXTHDR(&msg, h))
             {

@@ -9,26 +9,26 @@ namespace Ipc.Lab.Native;
 /// failure into a <see cref="SyscallException"/> that explains itself.</summary>
 internal static unsafe class Sys
 {
-    public static SyscallException Fail(string call, string? context = null) => Explain.Failure(call, errno, context);
+    public static SyscallException Fail(NativeCall call, string? context = null) => Explain.Failure(call, errno, context);
 
     public static (int Read, int Write) Pipe2(int flags)
     {
         int* fds = stackalloc int[2];
-        if (pipe2(fds, flags) == -1) throw Fail("pipe2");
+        if (pipe2(fds, flags) == -1) throw Fail(NativeCall.Pipe2);
         return (fds[0], fds[1]);
     }
 
     public static (int A, int B) SocketPair(int type)
     {
         int* fds = stackalloc int[2];
-        if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == -1) throw Fail("socketpair");
+        if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == -1) throw Fail(NativeCall.SocketPair);
         return (fds[0], fds[1]);
     }
 
     public static void Close(int fd, string? context = null)
     {
         // Linux closes the descriptor even when close() reports EINTR: never retry close.
-        if (close(fd) == -1 && errno != EINTR) throw Fail("close", context);
+        if (close(fd) == -1 && errno != EINTR) throw Fail(NativeCall.Close, context);
     }
 
     public static int Read(int fd, Span<byte> buffer, string? context = null)
@@ -39,7 +39,7 @@ internal static unsafe class Sys
             {
                 long n = read(fd, p, buffer.Length);
                 if (n >= 0) return (int)n;
-                if (errno != EINTR) throw Fail("read", context);
+                if (errno != EINTR) throw Fail(NativeCall.Read, context);
             }
         }
     }
@@ -52,7 +52,7 @@ internal static unsafe class Sys
             {
                 long n = write(fd, p, data.Length);
                 if (n >= 0) return (int)n;
-                if (errno != EINTR) throw Fail("write", context);
+                if (errno != EINTR) throw Fail(NativeCall.Write, context);
             }
         }
     }
@@ -99,7 +99,7 @@ internal static unsafe class Sys
             if (e == EINTR) continue;
             if (e == EAGAIN) return WouldBlock;
             if (e == EOPNOTSUPP || e == ENOSYS || (e == EINVAL && !NoWaitKnownToWork)) return NoWaitUnsupported;
-            throw Explain.Failure(write ? "write" : "read", e, context);
+            throw Explain.Failure(write ? NativeCall.Write : NativeCall.Read, e, context);
         }
     }
 
@@ -116,12 +116,12 @@ internal static unsafe class Sys
             int n = poll(&pfd, 1, timeoutMs);
             if (n > 0) return pfd.revents;
             if (n == 0) return 0;
-            if (errno != EINTR) throw Fail("poll");
+            if (errno != EINTR) throw Fail(NativeCall.Poll);
             if (timeoutMs >= 0) timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
         }
     }
 
-    public static int Fcntl(int fd, int cmd, int arg, string call)
+    public static int Fcntl(int fd, int cmd, int arg, NativeCall call)
     {
         int r = fcntl(fd, cmd, arg);
         if (r == -1) throw Fail(call);
@@ -131,22 +131,22 @@ internal static unsafe class Sys
     public static int BytesAvailable(int fd)
     {
         int n = 0;
-        if (ioctl(fd, FIONREAD, &n) == -1) throw Fail("ioctl(FIONREAD)");
+        if (ioctl(fd, FIONREAD, &n) == -1) throw Fail(NativeCall.IoctlBytesAvailable);
         return n;
     }
 
     public static void SetNonBlocking(int fd, bool on)
     {
-        int flags = Fcntl(fd, F_GETFL, 0, "fcntl(F_GETFL)");
+        int flags = Fcntl(fd, F_GETFL, 0, NativeCall.FcntlGetFlags);
         flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        Fcntl(fd, F_SETFL, flags, "fcntl(F_SETFL)");
+        Fcntl(fd, F_SETFL, flags, NativeCall.FcntlSetFlags);
     }
 
-    public static bool IsNonBlocking(int fd) => (Fcntl(fd, F_GETFL, 0, "fcntl(F_GETFL)") & O_NONBLOCK) != 0;
+    public static bool IsNonBlocking(int fd) => (Fcntl(fd, F_GETFL, 0, NativeCall.FcntlGetFlags) & O_NONBLOCK) != 0;
 
     public static void Kill(int pid, int signal)
     {
-        if (kill(pid, signal) == -1) throw Fail("kill", $"pid {pid}, signal {signal}");
+        if (kill(pid, signal) == -1) throw Fail(NativeCall.Kill, $"pid {pid}, signal {signal}");
     }
 
     public static bool ProcessExists(int pid) => kill(pid, 0) == 0 || errno == EPERM;
@@ -154,16 +154,16 @@ internal static unsafe class Sys
     public static void Dup2(int fd, int target)
     {
         while (dup2(fd, target) == -1)
-            if (errno != EINTR) throw Fail("dup2");
+            if (errno != EINTR) throw Fail(NativeCall.Dup2);
     }
 
     public static void MkFifo(string path, int mode)
     {
         fixed (byte* p = CString(path))
-            if (mkfifo(p, (mode_t)mode) == -1) throw Fail("mkfifo", path);
+            if (mkfifo(p, (mode_t)mode) == -1) throw Fail(NativeCall.MkFifo, path);
     }
 
-    public static int Open(string path, int flags, string call, int mode = 0)
+    public static int Open(string path, int flags, NativeCall call, int mode = 0)
     {
         fixed (byte* p = CString(path))
         {
@@ -179,7 +179,7 @@ internal static unsafe class Sys
     public static void Unlink(string path)
     {
         fixed (byte* p = CString(path))
-            if (unlink(p) == -1 && errno != ENOENT) throw Fail("unlink", path);
+            if (unlink(p) == -1 && errno != ENOENT) throw Fail(NativeCall.Unlink, path);
     }
 
     public static byte[] CString(string s)

@@ -4,16 +4,17 @@ namespace Ipc.Lab.Native;
 /// situation at hand and the likely fix, so that a student reads the cause, not just a number.</summary>
 public sealed class SyscallException : IOException
 {
-    public SyscallException(string call, int errno, string? meaning = null, string? fix = null, string? context = null)
-        : base(Compose(call, errno, meaning, fix, context), errno)
+    internal SyscallException(NativeCall call, int errno, string? meaning = null, string? fix = null, string? context = null)
+        : base(Compose(call.Name, errno, meaning, fix, context), errno)
     {
-        Call = call;
+        Call = call.Name;
         Errno = errno;
         ErrnoName = Native.Errno.Name(errno);
         Meaning = meaning ?? Native.Errno.Meaning(errno);
         Fix = fix;
     }
 
+    /// <summary>The call's C name ("write", "fcntl(F_SETPIPE_SZ)").</summary>
     public string Call { get; }
     public int Errno { get; }
     public string ErrnoName { get; }

@@ -8,7 +8,7 @@ namespace Ipc.Lab.Pipes;
 /// <summary>A named pipe (mkfifo(3)): a pipe with a name in the file system, so that processes that are not
 /// related — that were given nothing by a common parent — can open it by its path. Created with mode 0600 in
 /// the run's private folder; removed when disposed (and by the guardian if this process is killed).</summary>
-public sealed class Fifo : IDisposable
+public sealed class Fifo : IDisposable, IReachedByName
 {
     private const int Mode0600 = 0b110_000_000;
 
@@ -16,6 +16,10 @@ public sealed class Fifo : IDisposable
 
     /// <summary>The FIFO's path: give this string to the other process.</summary>
     public string Path { get; }
+
+    string IReachedByName.Name => Path;
+
+    string IReachedByName.PassInstead => $"Pass its path, a string — Fork.Run(fifo.Path, path => {{ using var w = Fifo.OpenWrite(path); ... }}) — and open it in the child ({Path}).";
 
     public static Fifo Create(string name = "fifo")
     {
@@ -33,7 +37,7 @@ public sealed class Fifo : IDisposable
     /// does not (a reader may open first), and the first read then waits for data as on any pipe.</summary>
     public static PipeReadEnd OpenRead(string path, TimeSpan? timeout = null)
     {
-        int fd = Sys.Open(path, O_RDONLY | O_NONBLOCK, "open(FIFO)");
+        int fd = Sys.Open(path, O_RDONLY | O_NONBLOCK, NativeCall.OpenFifo);
         Sys.SetNonBlocking(fd, false);
         return new PipeReadEnd(fd, "FIFO read end");
     }
@@ -49,7 +53,7 @@ public sealed class Fifo : IDisposable
         {
             try
             {
-                int fd = Sys.Open(path, O_WRONLY | O_NONBLOCK, "open(FIFO)");
+                int fd = Sys.Open(path, O_WRONLY | O_NONBLOCK, NativeCall.OpenFifo);
                 Sys.SetNonBlocking(fd, false);
                 return new PipeWriteEnd(fd, "FIFO write end");
             }

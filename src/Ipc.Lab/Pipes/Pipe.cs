@@ -1,13 +1,13 @@
+using Ipc.Lab.Io;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.Pipes;
 
 /// <summary>An anonymous pipe: pipe2(fds, O_CLOEXEC). Bytes written to <see cref="WriteEnd"/> come out of
 /// <see cref="ReadEnd"/>, in order, once. Give it (or one end) to Fork.Run, and the child gets the same pipe.</summary>
-public sealed class Pipe : IDisposable, IChildTransferable
+public sealed class Pipe : IDisposable, IChildTransferable<Pipe>
 {
     private Pipe(PipeReadEnd read, PipeWriteEnd write)
     {
@@ -52,7 +52,7 @@ public sealed class Pipe : IDisposable, IChildTransferable
     /// both until it closes the one it does not use.</summary>
     public ChildTransfer PrepareTransfer() => new([ReadEnd, WriteEnd]);
 
-    internal static object FromTransfer(int[] fds, string state) => new Pipe(new PipeReadEnd(fds[0]), new PipeWriteEnd(fds[1]));
+    static Pipe IChildTransferable<Pipe>.FromTransfer(int[] fds, string state) => new Pipe(new PipeReadEnd(fds[0]), new PipeWriteEnd(fds[1]));
 
     public void Dispose()
     {

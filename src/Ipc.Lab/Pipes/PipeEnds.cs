@@ -1,12 +1,11 @@
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.Pipes;
 
 /// <summary>The end of a pipe (or FIFO) that is read: fd[0] in C.</summary>
-public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable
+public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable<PipeReadEnd>
 {
     internal PipeReadEnd(int fd, string description = "pipe read end") : base(fd, description) { }
 
@@ -68,11 +67,11 @@ public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable
 
     public ChildTransfer PrepareTransfer() => new([this]);
 
-    internal static object FromTransfer(int[] fds, string state) => new PipeReadEnd(fds[0], state.Length > 0 ? state : "pipe read end");
+    static PipeReadEnd IChildTransferable<PipeReadEnd>.FromTransfer(int[] fds, string state) => new PipeReadEnd(fds[0], state.Length > 0 ? state : "pipe read end");
 }
 
 /// <summary>The end of a pipe (or FIFO) that is written: fd[1] in C.</summary>
-public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable
+public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable<PipeWriteEnd>
 {
     internal PipeWriteEnd(int fd, string description = "pipe write end") : base(fd, description) { }
 
@@ -104,16 +103,16 @@ public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable
 
     public ChildTransfer PrepareTransfer() => new([this]);
 
-    internal static object FromTransfer(int[] fds, string state) => new PipeWriteEnd(fds[0], state.Length > 0 ? state : "pipe write end");
+    static PipeWriteEnd IChildTransferable<PipeWriteEnd>.FromTransfer(int[] fds, string state) => new PipeWriteEnd(fds[0], state.Length > 0 ? state : "pipe write end");
 }
 
 internal static class PipeCapacity
 {
-    public static int Get(int fd) => Sys.Fcntl(fd, F_GETPIPE_SZ, 0, "fcntl(F_GETPIPE_SZ)");
+    public static int Get(int fd) => Sys.Fcntl(fd, F_GETPIPE_SZ, 0, NativeCall.FcntlGetPipeSize);
 
     public static void Set(int fd, int bytes)
     {
         if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "A pipe's capacity must be positive; the kernel rounds it up to a power-of-two number of pages.");
-        Sys.Fcntl(fd, F_SETPIPE_SZ, bytes, "fcntl(F_SETPIPE_SZ)");
+        Sys.Fcntl(fd, F_SETPIPE_SZ, bytes, NativeCall.FcntlSetPipeSize);
     }
 }

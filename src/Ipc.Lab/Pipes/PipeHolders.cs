@@ -1,3 +1,6 @@
+using Ipc.Lab.Io;
+using Ipc.Lab.Native;
+
 namespace Ipc.Lab.Pipes;
 
 /// <summary>Who holds the ends of a pipe, read from /proc: this process and its children. It turns "read timed
@@ -8,7 +11,7 @@ internal static class PipeHolders
 
     public static string ExplainNoData(int readFd, string description)
     {
-        var link = Link(Environment.ProcessId, readFd);
+        var link = ProcDescriptors.Target(Environment.ProcessId, readFd);
         if (link is null) return "";
         var writers = Holders(link, writeEnd: true).ToArray();
         if (writers.Length == 0) return "";
@@ -25,13 +28,9 @@ internal static class PipeHolders
     {
         foreach (int pid in OurProcesses())
         {
-            string[] fds;
-            try { fds = Directory.GetFiles($"/proc/{pid}/fd"); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            foreach (var path in fds)
+            foreach (int fd in ProcDescriptors.Of(pid) ?? [])
             {
-                if (!int.TryParse(Path.GetFileName(path), out int fd)) continue;
-                if (Link(pid, fd) != link) continue;
+                if (ProcDescriptors.Target(pid, fd) != link) continue;
                 if (IsWriteOnly(pid, fd) == writeEnd) yield return (pid, fd);
             }
         }
@@ -40,27 +39,11 @@ internal static class PipeHolders
     private static IEnumerable<int> OurProcesses()
     {
         yield return Environment.ProcessId;
-        foreach (var c in Processes.ChildRegistry.Running()) yield return c.Pid;
+        foreach (var pid in RunProcesses.Running.Keys) yield return pid;
     }
 
     private static string Name(int pid) =>
-        Processes.ChildRegistry.Running().FirstOrDefault(c => c.Pid == pid) is { } c ? $"('{c.Name}') " : "";
+        RunProcesses.Running.TryGetValue(pid, out var name) ? $"('{name}') " : "";
 
-    private static string? Link(int pid, int fd)
-    {
-        try { return new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-
-    private static bool IsWriteOnly(int pid, int fd)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/fdinfo/{fd}"))
-                if (line.StartsWith("flags:", StringComparison.Ordinal))
-                    return (Convert.ToInt32(line[6..].Trim(), 8) & AccessModeMask) == WriteOnly;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return false;
-    }
+    private static bool IsWriteOnly(int pid, int fd) => ProcDescriptors.Flags(pid, fd) is int flags && (flags & AccessModeMask) == WriteOnly;
 }

@@ -1,58 +1,38 @@
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Native;
+using Ipc.Lab.Runtime;
 using Ipc.Lab.Signals;
-using static Ipc.Lab.Native.LibcExtra;
-using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.Processes;
 
 /// <summary>A real child process of this one: its pid, what it printed, and how it ended. Waiting takes a
-/// timeout; disposing kills and reaps a child that is still running, so none is left behind.</summary>
-public sealed unsafe class ChildProcess : IDisposable
+/// timeout; disposing kills and reaps a child that is still running, so none is left behind. The engine's
+/// side (reaping, the relayed output) is a Runtime.ChildHandle; this class says in words what happened.</summary>
+public sealed class ChildProcess : IDisposable
 {
-    private readonly object _gate = new();
-    private readonly List<OutputLine> _output = new();
-    private readonly int _pidfd;
-    private readonly ManualResetEventSlim _drained = new(false);
-    private int _openStreams;
+    private readonly ChildHandle _handle;
     private ExitStatus? _status;
 
-    internal ChildProcess(int pid, string name, string command)
-    {
-        Pid = pid;
-        Name = name;
-        Command = command;
-        _pidfd = pidfd_open(pid);
-        if (_pidfd == -1) throw Sys.Fail("pidfd_open", $"child {name} (pid {pid})");
-        fcntl(_pidfd, F_SETFD, FD_CLOEXEC);
-        ChildRegistry.Add(this);
-        EventTrace.Add(new TraceEvent(EventTrace.Now(), pid, name, TraceKind.Spawned, $"spawned {command}"));
-    }
+    internal ChildProcess(ChildHandle handle) => _handle = handle;
 
-    public int Pid { get; }
+    public int Pid => _handle.Pid;
 
     /// <summary>The name the trace and the output use for this child.</summary>
-    public string Name { get; }
+    public string Name => _handle.Name;
 
     /// <summary>What was started (program and arguments, or "C# body").</summary>
-    public string Command { get; }
+    public string Command => _handle.Command;
 
     /// <summary>How the child ended; null while it runs (or has not been reaped yet).</summary>
-    public ExitStatus? Status
-    {
-        get { TryReap(); lock (_gate) return _status; }
-    }
+    public ExitStatus? Status => _status ??= _handle.StatusLost ? new ExitStatus.Lost() : _handle.WaitStatus is int w ? ExitStatus.FromWaitStatus(w) : null;
 
-    public bool HasExited => Status is not null;
+    public bool HasExited => _handle.Reaped;
 
     /// <summary>An exception that escaped the child's body, if one did.</summary>
-    public ChildFailure? Failure { get; internal set; }
+    public ChildFailure? Failure => _handle.Failure;
 
     /// <summary>Every line the child wrote to stdout and stderr so far, in the order they arrived.</summary>
-    public IReadOnlyList<OutputLine> Output
-    {
-        get { lock (_gate) return _output.ToArray(); }
-    }
+    public IReadOnlyList<OutputLine> Output => _handle.Output;
 
     /// <summary>What the child wrote to stdout, one string.</summary>
     public string StandardOutput => string.Join("\n", Output.Where(l => !l.IsError).Select(l => l.Text));
@@ -63,29 +43,23 @@ public sealed unsafe class ChildProcess : IDisposable
     {
         int ms = Lab.ToMilliseconds(timeout);
         long deadline = Environment.TickCount64 + ms;
-        if (Status is null)
+        if (!HasExited)
         {
             using (Activity.Begin($"waiting for child '{Name}' (pid {Pid}) to exit"))
             {
-                while (Status is null)
+                if (!_handle.WaitForExit(ms))
                 {
-                    int left = (int)(deadline - Environment.TickCount64);
-                    if (left <= 0)
-                    {
-                        var state = ProcessState.Describe(Pid) ?? "gone";
-                        throw new WaitTimeoutException(
-                            $"Waiting for child '{Name}' (pid {Pid}) to exit took longer than {ms / 1000.0:0.###} s; it is still there, state {state}. " +
-                            "If it is blocked, something it waits for never comes (an end of file, a message, a semaphore); " +
-                            "if it is meant to run longer, pass a longer timeout, or Kill() it.");
-                    }
-                    // Short slices: the sweeper may reap the child and close the pidfd while we poll.
-                    Sys.PollOne(_pidfd, POLLIN, Math.Min(left, 100));
+                    var state = ProcessState.Describe(Pid) ?? "gone";
+                    throw new WaitTimeoutException(
+                        $"Waiting for child '{Name}' (pid {Pid}) to exit took longer than {ms / 1000.0:0.###} s; it is still there, state {state}. " +
+                        "If it is blocked, something it waits for never comes (an end of file, a message, a semaphore); " +
+                        "if it is meant to run longer, pass a longer timeout, or Kill() it.");
                 }
             }
         }
         // Exited: its pipes reach end of file at once, unless a grandchild still holds them.
-        _drained.Wait(TimeSpan.FromMilliseconds(Math.Clamp(deadline - Environment.TickCount64, 200, 2000)));
-        return _status!;
+        _handle.WaitDrained(TimeSpan.FromMilliseconds(Math.Clamp(deadline - Environment.TickCount64, 200, 2000)));
+        return Status!;
     }
 
     /// <summary>Waits until the kernel reports the child in one of <paramref name="states"/> (letters of
@@ -116,20 +90,7 @@ public sealed unsafe class ChildProcess : IDisposable
     /// <summary>Waits until the child is no longer stopped (after SIGCONT).</summary>
     public void WaitUntilContinued(TimeSpan? timeout = null) => WaitForState("RSD", timeout);
 
-    private bool AllThreadsIn(string states)
-    {
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
-            {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                if (!states.Contains(stat[stat.LastIndexOf(')') + 2])) return false;
-            }
-            return true;
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    private bool AllThreadsIn(string states) => ProcStat.ThreadsOf(Pid) is { } threads && threads.All(t => states.Contains(t.State));
 
     /// <summary>Waits until the child has printed a line containing <paramref name="text"/> — the way to know
     /// it has reached a point in its body (installed a handler, blocked a signal) before acting on it.</summary>
@@ -141,7 +102,7 @@ public sealed unsafe class ChildProcess : IDisposable
         {
             while (!Output.Any(l => l.Text.Contains(text, StringComparison.Ordinal)))
             {
-                if (Status is { } s && _drained.IsSet)
+                if (Status is { } s && _handle.Drained)
                     throw new InvalidOperationException($"Child '{Name}' (pid {Pid}) {s} without printing \"{text}\".");
                 if (Environment.TickCount64 > deadline)
                     throw new WaitTimeoutException($"Waiting for child '{Name}' (pid {Pid}) to print \"{text}\" took longer than {ms / 1000.0:0.###} s; its state is {ProcessState.Describe(Pid) ?? "gone"}.");
@@ -150,69 +111,21 @@ public sealed unsafe class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>kill(2): sends a signal to the child.</summary>
+    /// <summary>kill(2): sends a signal to the child — <c>Posix.Kill(Pid, signal)</c>, refused once the child has
+    /// been reaped (its pid may belong to another process by then).</summary>
     public void Kill(Signal signal = Signal.SIGKILL)
     {
-        if (Status is not null)
-            throw new SyscallException("kill", Errno.ESRCH, $"child '{Name}' (pid {Pid}) has already exited ({_status}) and been reaped",
+        if (Status is { } status)
+            throw new SyscallException(NativeCall.Kill, Errno.ESRCH, $"child '{Name}' (pid {Pid}) has already exited ({status}) and been reaped",
                 "a child can be signalled only while it runs");
-        Sys.Kill(Pid, (int)signal);
-        EventTrace.Record(TraceKind.Signal, $"sent {SignalNames.Describe((int)signal)} to '{Name}' (pid {Pid})");
-    }
-
-    /// <summary>Reaps the child if it has exited; never blocks. The only caller of waitpid for this pid.</summary>
-    internal bool TryReap()
-    {
-        lock (_gate)
-        {
-            if (_status is not null) return true;
-            int status;
-            int r = waitpid(Pid, &status, WNOHANG);
-            if (r == Pid)
-            {
-                _status = ExitStatus.FromWaitStatus(status);
-                close(_pidfd);
-                ChildRegistry.Remove(this);
-                EventTrace.Add(new TraceEvent(EventTrace.Now(), Pid, Name, TraceKind.Exited, $"'{Name}' {_status}"));
-                return true;
-            }
-            if (r == -1 && errno == ECHILD)
-            {
-                // Someone else reaped it (a runtime's SIGCHLD handling when we run as PID 1): say so rather than hang.
-                _status = ExitStatus.FromExitCode(-1);
-                close(_pidfd);
-                ChildRegistry.Remove(this);
-                return true;
-            }
-            return false;
-        }
-    }
-
-    internal void AddOutput(OutputLine line)
-    {
-        lock (_gate) _output.Add(line);
-    }
-
-    internal void StreamOpened() => Interlocked.Increment(ref _openStreams);
-
-    internal void StreamClosed()
-    {
-        if (Interlocked.Decrement(ref _openStreams) <= 0) _drained.Set();
-    }
-
-    internal void NoStreams()
-    {
-        if (Volatile.Read(ref _openStreams) == 0) _drained.Set();
+        Posix.Kill(Pid, signal);
     }
 
     /// <summary>Kills the child if it still runs, and reaps it.</summary>
-    public void Dispose()
-    {
-        if (TryReap()) return;
-        kill(Pid, SIGKILL);
-        Sys.PollOne(_pidfd, POLLIN, 5000);
-        TryReap();
-    }
+    public void Dispose() => _handle.Dispose();
 
     public override string ToString() => $"child '{Name}' (pid {Pid}): {(Status is { } s ? s.ToString() : "running")}";
+
+    /// <summary>Words for a wait status, as the trace's Exited event shows them.</summary>
+    internal static string Describe(int waitStatus) => ExitStatus.FromWaitStatus(waitStatus).ToString();
 }

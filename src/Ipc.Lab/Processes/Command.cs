@@ -1,5 +1,4 @@
-using Ipc.Lab.Native;
-using static Tmds.Linux.LibC;
+using Ipc.Lab.Runtime;
 
 namespace Ipc.Lab.Processes;
 
@@ -15,29 +14,13 @@ public static class Command
     internal static ChildProcess Start(string program, IReadOnlyList<string> args, int stdin, int stdout)
     {
         var path = ProgramPath.Resolve(program);
-        var (errRead, errWrite) = Sys.Pipe2(O_CLOEXEC);
-        int outRead = -1, outWrite = -1;
-        if (stdout < 0) (outRead, outWrite) = Sys.Pipe2(O_CLOEXEC);
-        int pid;
-        try
-        {
-            var placed = new List<(int, int)> { (stdout >= 0 ? stdout : outWrite, 1), (errWrite, 2) };
-            if (stdin >= 0) placed.Add((stdin, 0));
-            pid = Spawner.Spawn(new SpawnPlan(path, [program, .. args], placed));
-        }
-        catch
-        {
-            close(errRead);
-            if (outRead >= 0) close(outRead);
-            throw;
-        }
-        finally
-        {
-            close(errWrite);
-            if (outWrite >= 0) close(outWrite);
-        }
-        var child = new ChildProcess(pid, program, string.Join(' ', [program, .. args]));
-        OutputRelay.Watch(child, outRead, errRead);
-        return child;
+        using var plumbing = new Plumbing();
+        int relayedOut = -1;
+        if (stdout >= 0) plumbing.Give(stdout, 1);
+        else relayedOut = plumbing.FromChild(1);
+        int relayedErr = plumbing.FromChild(2);
+        if (stdin >= 0) plumbing.Give(stdin, 0);
+        int pid = plumbing.Spawn(new SpawnPlan(path, [program, .. args]));
+        return new ChildProcess(Launcher.Watch(pid, program, string.Join(' ', [program, .. args]), ChildProcess.Describe, relayedOut, relayedErr));
     }
 }

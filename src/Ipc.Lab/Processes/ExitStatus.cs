@@ -2,44 +2,41 @@ using Ipc.Lab.Signals;
 
 namespace Ipc.Lab.Processes;
 
-/// <summary>How a child ended, decoded from waitpid(2)'s status word: an exit code, or the signal that
-/// killed it (and whether it dumped core).</summary>
-public sealed record ExitStatus
+/// <summary>How a child ended, decoded from waitpid(2)'s status word — one of three cases, like C's
+/// WIFEXITED / WIFSIGNALED: <see cref="Exited"/> with the code it passed to exit(), <see cref="Signaled"/>
+/// with the signal that killed it, or <see cref="Lost"/> when someone else took its status.</summary>
+public abstract record ExitStatus
 {
-    private ExitStatus(int? code, int? signal, bool coreDumped)
+    private ExitStatus() { }
+
+    /// <summary>exit(code), or a return from main: WIFEXITED, WEXITSTATUS.</summary>
+    public sealed record Exited(int Code) : ExitStatus
     {
-        Code = code;
-        TermSignal = signal;
-        CoreDumped = coreDumped;
+        public override string ToString() => $"exited with status {Code}";
     }
 
-    /// <summary>exit(code) or return from main; null when a signal killed the process.</summary>
-    public int? Code { get; }
+    /// <summary>Killed by a signal: WIFSIGNALED, WTERMSIG, WCOREDUMP.</summary>
+    public sealed record Signaled(Signal Signal, bool CoreDumped) : ExitStatus
+    {
+        public override string ToString() => $"killed by {SignalNames.Describe((int)Signal)}{(CoreDumped ? " (core dumped)" : "")}";
+    }
 
-    /// <summary>The signal that killed the process, or null when it exited.</summary>
-    public int? TermSignal { get; }
+    /// <summary>It ended, but another waiter reaped it first (waitpid said ECHILD: a runtime's SIGCHLD handling
+    /// does that when the notebook runs as PID 1), so how it ended is not known.</summary>
+    public sealed record Lost : ExitStatus
+    {
+        public override string ToString() => "ended; its exit status was taken by another waiter (waitpid: ECHILD)";
+    }
 
-    public Signal? Signal => TermSignal is int s ? (Signal)s : null;
+    /// <summary>Exited with status 0.</summary>
+    public bool Success => this is Exited { Code: 0 };
 
-    public bool CoreDumped { get; }
-
-    public bool Exited => Code is not null;
-
-    public bool Success => Code == 0;
-
-    public static ExitStatus FromExitCode(int code) => new(code, null, false);
-
-    public static ExitStatus FromSignal(int signal, bool core) => new(null, signal, core);
-
-    /// <summary>Decodes the int that waitpid stores (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG, WCOREDUMP).</summary>
+    /// <summary>Decodes the int that waitpid stores: the low 7 bits are the killing signal (0: it exited), bit 7
+    /// says a core was dumped, and bits 8–15 hold the exit code.</summary>
     internal static ExitStatus FromWaitStatus(int status)
     {
         int low = status & 0x7f;
-        if (low == 0) return FromExitCode((status >> 8) & 0xff);
-        return FromSignal(low, (status & 0x80) != 0);
+        if (low == 0) return new Exited((status >> 8) & 0xff);
+        return new Signaled((Signal)low, (status & 0x80) != 0);
     }
-
-    public override string ToString() => Code is int c
-        ? $"exited with status {c}"
-        : $"killed by {SignalNames.Describe(TermSignal!.Value)}{(CoreDumped ? " (core dumped)" : "")}";
 }

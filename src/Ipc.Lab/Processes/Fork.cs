@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Io;
 using Ipc.Lab.Native;
+using Ipc.Lab.Runtime;
 using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.Processes;
@@ -15,6 +17,9 @@ namespace Ipc.Lab.Processes;
 public static class Fork
 {
     private static int _children;
+
+    // A body calls the signal functions as a notebook cell does after its set-up cell: Kill(pid, SIGTERM).
+    private static readonly Type[] BodyStaticUsings = [typeof(Signals.Posix)];
 
     public static ChildProcess Run(Action body, string? name = null,
         [CallerArgumentExpression(nameof(body))] string source = "")
@@ -31,6 +36,18 @@ public static class Fork
     public static ChildProcess Run<T1, T2, T3>(T1 arg1, T2 arg2, T3 arg3, Action<T1, T2, T3> body, string? name = null,
         [CallerArgumentExpression(nameof(body))] string source = "")
         => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3)]);
+
+    public static ChildProcess Run<T1, T2, T3, T4>(T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<T1, T2, T3, T4> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3), (typeof(T4), arg4)]);
+
+    public static ChildProcess Run<T1, T2, T3, T4, T5>(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, Action<T1, T2, T3, T4, T5> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3), (typeof(T4), arg4), (typeof(T5), arg5)]);
+
+    public static ChildProcess Run<T1, T2, T3, T4, T5, T6>(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, Action<T1, T2, T3, T4, T5, T6> body, string? name = null,
+        [CallerArgumentExpression(nameof(body))] string source = "")
+        => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3), (typeof(T4), arg4), (typeof(T5), arg5), (typeof(T6), arg6)]);
 
     /// <summary>Starts the body compiler in the background, so the first Fork.Run does not wait for it.</summary>
     public static void Prepare() => ThreadPool.QueueUserWorkItem(_ =>
@@ -51,7 +68,7 @@ public static class Fork
         if (descriptors.Count > ChildJob.MaxDescriptors)
             throw new ArgumentException($"A child can be given at most {ChildJob.MaxDescriptors} descriptors; these arguments hold {descriptors.Count}.");
 
-        string assembly = BodyCompiler.Compile(source, args.Select(a => a.Type).ToArray());
+        string assembly = BodyCompiler.Compile(source, args.Select(a => a.Type).ToArray(), BodyStaticUsings);
         var job = new ChildJob(name, assembly, Path.GetFileNameWithoutExtension(assembly), arguments,
             EventTrace.Enabled, Lab.DefaultTimeout.TotalMilliseconds, Environment.CurrentDirectory, DescriptorsAttached: true);
         try
@@ -59,9 +76,7 @@ public static class Fork
             if (ChildPool.TryTake(JsonSerializer.SerializeToUtf8Bytes(job, LabJson.Default.ChildJob), descriptors,
                     out int pid, out int stdout, out int stderr, out int control))
             {
-                var warm = new ChildProcess(pid, name, "C# body (pre-started child host)");
-                OutputRelay.Watch(warm, stdout, stderr, control);
-                return warm;
+                return new ChildProcess(Launcher.Watch(pid, name, "C# body (pre-started child host)", ChildProcess.Describe, stdout, stderr, control));
             }
             return Spawn(name, job with { DescriptorsAttached = false }, descriptors);
         }
@@ -87,6 +102,8 @@ public static class Fork
     {
         if (value is IChildTransferable transferable)
         {
+            if (ChildTransfer.ContractOf(value.GetType()) is null)
+                throw new ArgumentException($"Argument {position} of Fork.Run is a {value.GetType().Name}, which says it can be given to a child but does not implement IChildTransferable<{value.GetType().Name}>, so the child could not rebuild it.");
             var transfer = transferable.PrepareTransfer();
             var fds = new int[transfer.Descriptors.Count];
             for (int i = 0; i < fds.Length; i++)
@@ -96,10 +113,9 @@ public static class Fork
             }
             return new ChildArgument(value.GetType().AssemblyQualifiedName!, null, fds, transfer.State);
         }
-        if (value is Pipes.Fifo fifo)
+        if (value is IReachedByName named)
             throw new ArgumentException(
-                $"Argument {position} of Fork.Run is a Fifo. A FIFO is not handed over as an object: other processes reach it by its name. " +
-                $"Pass its path, a string — Fork.Run(fifo.Path, path => {{ using var w = Fifo.OpenWrite(path); ... }}) — and open it in the child ({fifo.Path}).");
+                $"Argument {position} of Fork.Run is a {value.GetType().Name}. A {value.GetType().Name} is not handed over as an object: other processes reach it by its name. {named.PassInstead}");
         if (!IsPlainValue(type))
             throw new ArgumentException(
                 $"Argument {position} of Fork.Run is a {type.Name}, which cannot be handed to another process. A child can be given numbers, " +
@@ -113,30 +129,13 @@ public static class Fork
 
     private static ChildProcess Spawn(string name, ChildJob job, List<int> descriptors)
     {
-        var (outRead, outWrite) = Sys.Pipe2(O_CLOEXEC);
-        var (errRead, errWrite) = Sys.Pipe2(O_CLOEXEC);
-        var (control, childControl) = Sys.SocketPair(SOCK_SEQPACKET);
-        int pid;
-        try
-        {
-            var placed = new List<(int, int)> { (outWrite, 1), (errWrite, 2), (childControl, ChildJob.ControlFd) };
-            placed.AddRange(descriptors.Select((fd, i) => (fd, ChildJob.FirstDescriptor + i)));
-            pid = Spawner.Spawn(new SpawnPlan(DotnetHost.Path,
-                ["dotnet", LabHome.ChildHostPath, Environment.ProcessId.ToString()], placed, ChildEnvironment.ForDotnet(name)));
-        }
-        catch
-        {
-            foreach (var fd in new[] { outRead, errRead, control }) close(fd);
-            throw;
-        }
-        finally
-        {
-            foreach (var fd in new[] { outWrite, errWrite, childControl }) close(fd);
-        }
-        var child = new ChildProcess(pid, name, "C# body");
-        var message = JsonSerializer.SerializeToUtf8Bytes(job, LabJson.Default.ChildJob);
-        Sys.Write(control, message, $"control channel of child '{name}'");
-        OutputRelay.Watch(child, outRead, errRead, control);
+        using var plumbing = new Plumbing();
+        int stdout = plumbing.FromChild(1), stderr = plumbing.FromChild(2), control = plumbing.Channel(ChildJob.ControlFd);
+        for (int i = 0; i < descriptors.Count; i++) plumbing.Give(descriptors[i], ChildJob.FirstDescriptor + i);
+        int pid = plumbing.Spawn(new SpawnPlan(DotnetHost.Path,
+            ["dotnet", LabHome.ChildHostPath, Environment.ProcessId.ToString()], ChildEnvironment.ForDotnet(name)));
+        var child = new ChildProcess(Launcher.Watch(pid, name, "C# body", ChildProcess.Describe, stdout, stderr, control));
+        Sys.Write(control, JsonSerializer.SerializeToUtf8Bytes(job, LabJson.Default.ChildJob), $"control channel of child '{name}'");
         return child;
     }
 }

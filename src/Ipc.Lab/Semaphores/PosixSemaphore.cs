@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using Tmds.Linux;
 using static Ipc.Lab.Native.PosixIpcCalls;
 
@@ -11,7 +10,7 @@ namespace Ipc.Lab.Semaphores;
 /// <summary>A POSIX named semaphore (sem_open; a file /dev/shm/sem.NAME): one counter that unrelated
 /// processes open by name. DOWN is sem_timedwait — always with a timeout — and UP is sem_post. The creator
 /// owns the name and sem_unlinks it when disposed (or its guardian does, if it is killed).</summary>
-public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
+public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable<PosixSemaphore>
 {
     private readonly bool _owner;
     private void* _handle;
@@ -31,7 +30,7 @@ public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
     {
         if (initialValue < 0) throw new ArgumentOutOfRangeException(nameof(initialValue), initialValue, "A semaphore starts at 0 or more.");
         var full = KernelNames.Posix(name);
-        var handle = SemOpen(full, Tmds.Linux.LibC.O_CREAT | Tmds.Linux.LibC.O_EXCL, (uint)initialValue, "sem_open(O_CREAT|O_EXCL)");
+        var handle = SemOpen(full, Tmds.Linux.LibC.O_CREAT | Tmds.Linux.LibC.O_EXCL, (uint)initialValue, NativeCall.SemOpenExclusive);
         ObjectRegistry.Add("posixsem", full[1..]);
         EventTrace.Record(TraceKind.Note, $"sem_open {full} = {initialValue}");
         return new PosixSemaphore(full, handle, owner: true);
@@ -41,10 +40,10 @@ public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
     public static PosixSemaphore Open(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new PosixSemaphore(name, SemOpen(name, 0, 0, "sem_open"), owner: false);
+        return new PosixSemaphore(name, SemOpen(name, 0, 0, NativeCall.SemOpen), owner: false);
     }
 
-    private static void* SemOpen(string name, int flags, uint value, string call)
+    private static void* SemOpen(string name, int flags, uint value, NativeCall call)
     {
         fixed (byte* p = Sys.CString(name))
         {
@@ -69,14 +68,14 @@ public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
             if (e == Errno.EINTR) continue;
             if (e == Errno.ETIMEDOUT)
                 throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s to DOWN {Name}, but its value stayed 0: nobody did UP (sem_post) in that time.");
-            throw Explain.Failure("sem_timedwait", e, Name);
+            throw Explain.Failure(NativeCall.SemTimedWait, e, Name);
         }
     }
 
     /// <summary>UP (V): sem_post.</summary>
     public void Up()
     {
-        if (sem_post(Handle) == -1) throw Explain.Failure("sem_post", Marshal.GetLastPInvokeError(), Name);
+        if (sem_post(Handle) == -1) throw Explain.Failure(NativeCall.SemPost, Marshal.GetLastPInvokeError(), Name);
     }
 
     /// <summary>sem_getvalue.</summary>
@@ -85,7 +84,7 @@ public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
         get
         {
             int v;
-            if (sem_getvalue(Handle, &v) == -1) throw Explain.Failure("sem_getvalue", Marshal.GetLastPInvokeError(), Name);
+            if (sem_getvalue(Handle, &v) == -1) throw Explain.Failure(NativeCall.SemGetValue, Marshal.GetLastPInvokeError(), Name);
             return v;
         }
     }
@@ -93,7 +92,7 @@ public sealed unsafe class PosixSemaphore : IDisposable, IChildTransferable
     /// <summary>A child gets the name and opens the semaphore itself.</summary>
     public ChildTransfer PrepareTransfer() => new([], Name);
 
-    internal static object FromTransfer(int[] fds, string state) => Open(state);
+    static PosixSemaphore IChildTransferable<PosixSemaphore>.FromTransfer(int[] fds, string state) => Open(state);
 
     public void Dispose()
     {

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using Tmds.Linux;
 using static Ipc.Lab.Native.SysVCalls;
 
@@ -13,7 +12,7 @@ namespace Ipc.Lab.Semaphores;
 /// operations. Every DOWN has a timeout (semtimedop), so a deadlock ends in an error that says which
 /// semaphore waited and who last changed it. The creator owns the set and removes it (IPC_RMID) when
 /// disposed, or its guardian does if it is killed.</summary>
-public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
+public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<SysVSemaphoreSet>
 {
     private readonly bool _owner;
     private readonly string[] _labels;
@@ -55,7 +54,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
             id = semget(key, initialValues.Length, IPC_CREAT | IPC_EXCL | 0b110_000_000);
             if (id >= 0) break;
             int e = Marshal.GetLastPInvokeError();
-            if (e != Errno.EEXIST) throw Explain.Failure("semget", e, $"{initialValues.Length} semaphore(s)");
+            if (e != Errno.EEXIST) throw Explain.Failure(NativeCall.SemGet, e, $"{initialValues.Length} semaphore(s)");
         }
         ObjectRegistry.Add("sem", id.ToString(), key);
         var set = new SysVSemaphoreSet(id, key, initialValues.Length,
@@ -79,14 +78,10 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
     /// <summary>Uses an existing set by the id its creator got; disposing it does not remove the set.</summary>
     public static SysVSemaphoreSet Open(int id, string[]? labels = null)
     {
-        int count = 0;
-        foreach (var line in File.ReadLines("/proc/sysvipc/sem").Skip(1))
-        {
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length > 3 && f[1] == id.ToString()) count = int.Parse(f[3]);
-        }
+        // The set's size, from the kernel's list (semctl IPC_STAT would need struct semid_ds declared).
+        int count = SysVIpcTable.SemaphoreSets().FirstOrDefault(s => s.Id == id)?.Semaphores ?? 0;
         if (count == 0)
-            throw new SyscallException("semget", Errno.EINVAL, $"there is no semaphore set with id {id} (removed already, or never created)",
+            throw new SyscallException(NativeCall.SemGet, Errno.EINVAL, $"there is no semaphore set with id {id} (removed already, or never created)",
                 "use the Id of a set that its creator has not disposed yet");
         return new SysVSemaphoreSet(id, 0, count, labels ?? Enumerable.Range(0, count).Select(i => $"#{i}").ToArray(), owner: false);
     }
@@ -111,14 +106,14 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
         short flags = undo ? SEM_UNDO : (short)0;
         if (amount > 0)
         {
-            Check(Op(index, amount, flags, null), "semop", index, amount);
+            Check(Op(index, amount, flags, null), NativeCall.SemOp, index, amount);
             if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"UP {Label(index)}");
             return;
         }
         // Try first without waiting, so that the trace shows a wait only when there was one.
         int r = Op(index, amount, (short)(flags | IPC_NOWAIT), null);
         if (r == 0) return;
-        if (r != Errno.EAGAIN) Check(r, "semop", index, amount);
+        if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, index, amount);
         int ms = Lab.ToMilliseconds(timeout);
         EventTrace.Record(TraceKind.Blocked, $"DOWN {Label(index)} waits");
         long deadline = Environment.TickCount64 + ms;
@@ -130,7 +125,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
             if (r == 0) break;
             if (r == Errno.EINTR) continue;
             if (r == Errno.EAGAIN) throw TimedOut(index, ms);
-            Check(r, "semtimedop", index, amount);
+            Check(r, NativeCall.SemTimedOp, index, amount);
         }
         EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done");
     }
@@ -143,7 +138,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
         return semtimedop(Id, &op, 1, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    private void Check(int error, string call, int index, int amount)
+    private void Check(int error, NativeCall call, int index, int amount)
     {
         if (error == 0) return;
         if (error == Errno.EIDRM || error == Errno.EINVAL)
@@ -154,8 +149,8 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
 
     private WaitTimeoutException TimedOut(int index, int ms)
     {
-        int last = Ctl(index, GETPID, "semctl(GETPID)");
-        int waiting = Ctl(index, GETNCNT, "semctl(GETNCNT)");
+        int last = Ctl(index, GETPID, NativeCall.SemCtlGetPid);
+        int waiting = Ctl(index, GETNCNT, NativeCall.SemCtlGetNCount);
         string who = last == 0 ? "no process has changed it since it was created" :
             last == Environment.ProcessId ? $"the last process to change it was this one (pid {last}, {EventTrace.ProcessName})" :
             $"the last process to change it was pid {last}";
@@ -166,7 +161,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
     }
 
     /// <summary>The current value of semaphore <paramref name="index"/> (semctl GETVAL).</summary>
-    public int this[int index] => Ctl(CheckIndex(index), GETVAL, "semctl(GETVAL)");
+    public int this[int index] => Ctl(CheckIndex(index), GETVAL, NativeCall.SemCtlGetValue);
 
     /// <summary>semctl SETVAL.</summary>
     public void SetValue(int index, int value)
@@ -174,11 +169,11 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
         if (value is < 0 or > 32767) throw new ArgumentOutOfRangeException(nameof(value), value, "A System V semaphore's value is 0 to 32,767.");
         CheckIndex(index);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (semctl(Id, index, SETVAL, value) == -1) Check(Marshal.GetLastPInvokeError(), "semctl(SETVAL)", index, value);
+        if (semctl(Id, index, SETVAL, value) == -1) Check(Marshal.GetLastPInvokeError(), NativeCall.SemCtlSetValue, index, value);
     }
 
     /// <summary>How many processes wait in DOWN on semaphore <paramref name="index"/> (semctl GETNCNT).</summary>
-    public int Waiting(int index = 0) => Ctl(CheckIndex(index), GETNCNT, "semctl(GETNCNT)");
+    public int Waiting(int index = 0) => Ctl(CheckIndex(index), GETNCNT, NativeCall.SemCtlGetNCount);
 
     /// <summary>Waits until <paramref name="processes"/> processes are blocked in DOWN on semaphore
     /// <paramref name="index"/> — a start line, so that a race begins with everyone at it rather than with
@@ -196,7 +191,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
         }
     }
 
-    private int Ctl(int index, int command, string call)
+    private int Ctl(int index, int command, NativeCall call)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int r = semctl(Id, index, command, 0);
@@ -219,7 +214,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable
     /// <summary>A child gets the id (and the labels) and uses the same set; it does not own it.</summary>
     public ChildTransfer PrepareTransfer() => new([], $"{Id}|{string.Join(",", _labels)}");
 
-    internal static object FromTransfer(int[] fds, string state)
+    static SysVSemaphoreSet IChildTransferable<SysVSemaphoreSet>.FromTransfer(int[] fds, string state)
     {
         var parts = state.Split('|');
         return Open(int.Parse(parts[0]), parts[1].Split(','));

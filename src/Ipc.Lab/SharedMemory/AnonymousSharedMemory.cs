@@ -1,7 +1,6 @@
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.SharedMemory;
@@ -10,7 +9,7 @@ namespace Ipc.Lab.SharedMemory;
 /// spawned child does not inherit our mappings as a forked one would, so the memory is a memfd (an anonymous
 /// file only descriptors reach), mapped MAP_SHARED here and, once handed to Fork.Run, mapped by the child as
 /// well. It disappears with the last descriptor and mapping: nothing to clean up, even after SIGKILL.</summary>
-public sealed unsafe class AnonymousSharedMemory : SharedRegion, IChildTransferable
+public sealed unsafe class AnonymousSharedMemory : SharedRegion, IChildTransferable<AnonymousSharedMemory>
 {
     private readonly FileDescriptor _fd;
 
@@ -24,11 +23,11 @@ public sealed unsafe class AnonymousSharedMemory : SharedRegion, IChildTransfera
         int fd;
         fixed (byte* name = "ipc-lab-shared"u8)
             fd = memfd_create(name, MFD_CLOEXEC);
-        if (fd == -1) throw Sys.Fail("memfd_create");
+        if (fd == -1) throw Sys.Fail(NativeCall.MemFdCreate);
         var descriptor = new FileDescriptor(fd, "anonymous shared memory (memfd)");
         try
         {
-            Mapping.Truncate(fd, size, "ftruncate", $"{size:N0} bytes of anonymous shared memory");
+            Mapping.Truncate(fd, size, $"{size:N0} bytes of anonymous shared memory");
             var region = new AnonymousSharedMemory(descriptor, Mapping.Map(fd, size, $"{size:N0} bytes of anonymous shared memory"), size);
             EventTrace.Record(TraceKind.Note, $"memfd_create + mmap(MAP_SHARED) → {size:N0} bytes (fd {fd})", fd);
             return region;
@@ -44,7 +43,7 @@ public sealed unsafe class AnonymousSharedMemory : SharedRegion, IChildTransfera
     /// mapping keeps the memory alive).</summary>
     public ChildTransfer PrepareTransfer() => new([_fd], Size.ToString());
 
-    internal static object FromTransfer(int[] fds, string state)
+    static AnonymousSharedMemory IChildTransferable<AnonymousSharedMemory>.FromTransfer(int[] fds, string state)
     {
         long size = long.Parse(state);
         var descriptor = new FileDescriptor(fds[0], "anonymous shared memory (memfd)");

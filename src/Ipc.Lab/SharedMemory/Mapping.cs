@@ -10,7 +10,7 @@ internal static unsafe class Mapping
     public static byte* Map(int fd, long size, string context)
     {
         void* p = mmap(null, (size_t)(ulong)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (p == MAP_FAILED) throw Explain.Failure("mmap", errno, context);
+        if (p == MAP_FAILED) throw Explain.Failure(NativeCall.Mmap, errno, context);
         return (byte*)p;
     }
 
@@ -19,16 +19,16 @@ internal static unsafe class Mapping
         if (address != null) munmap(address, (size_t)(ulong)size);
     }
 
-    public static void Truncate(int fd, long size, string call, string context)
+    public static void Truncate(int fd, long size, string context)
     {
-        if (ftruncate(fd, size) == -1) throw Explain.Failure(call, errno, context);
+        if (ftruncate(fd, size) == -1) throw Explain.Failure(NativeCall.FTruncate, errno, context);
     }
 
     /// <summary>The size of the object behind a descriptor (fstat), for a process that opens one by name.</summary>
     public static long SizeOf(int fd, string context)
     {
         Tmds.Linux.stat st;
-        if (fstat(fd, &st) == -1) throw Explain.Failure("fstat", errno, context);
+        if (fstat(fd, &st) == -1) throw Explain.Failure(NativeCall.FStat, errno, context);
         return st.st_size;
     }
 }

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using static Tmds.Linux.LibC;
 
 namespace Ipc.Lab.SharedMemory;
@@ -10,7 +9,7 @@ namespace Ipc.Lab.SharedMemory;
 /// <summary>POSIX shared memory: shm_open by name (a file in /dev/shm), ftruncate to size, mmap. Unrelated
 /// processes reach it by its name. The creator owns it: disposing it unmaps and shm_unlinks the name; a
 /// process that opened it only unmaps. Names carry our uid and pid (see <see cref="KernelNames"/>).</summary>
-public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable
+public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable<PosixSharedMemory>
 {
     private readonly bool _owner;
 
@@ -30,11 +29,11 @@ public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable
     {
         CheckSize(size);
         var full = KernelNames.Posix(name);
-        int fd = Open(full, O_RDWR | O_CREAT | O_EXCL, "shm_open(O_CREAT|O_EXCL)");
+        int fd = Open(full, O_RDWR | O_CREAT | O_EXCL, NativeCall.ShmOpenExclusive);
         ObjectRegistry.Add("posixshm", full[1..]);
         try
         {
-            Mapping.Truncate(fd, size, "ftruncate", full);
+            Mapping.Truncate(fd, size, full);
             var region = new PosixSharedMemory(full, Mapping.Map(fd, size, full), size, owner: true);
             EventTrace.Record(TraceKind.Note, $"shm_open {full} + mmap → {size:N0} bytes");
             return region;
@@ -54,7 +53,7 @@ public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable
     public static PosixSharedMemory Open(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        int fd = Open(name, O_RDWR, "shm_open");
+        int fd = Open(name, O_RDWR, NativeCall.ShmOpen);
         try
         {
             long size = Mapping.SizeOf(fd, name);
@@ -68,7 +67,7 @@ public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable
         }
     }
 
-    private static int Open(string name, int flags, string call)
+    private static int Open(string name, int flags, NativeCall call)
     {
         fixed (byte* p = Sys.CString(name))
         {
@@ -88,7 +87,7 @@ public sealed unsafe class PosixSharedMemory : SharedRegion, IChildTransferable
     /// <summary>A child gets the name and opens it itself, as an unrelated process would.</summary>
     public ChildTransfer PrepareTransfer() => new([], Name);
 
-    internal static object FromTransfer(int[] fds, string state) => Open(state);
+    static PosixSharedMemory IChildTransferable<PosixSharedMemory>.FromTransfer(int[] fds, string state) => Open(state);
 
     protected override void Release(byte* address)
     {

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Io;
 using Ipc.Lab.Native;
-using Ipc.Lab.Processes;
 using static Ipc.Lab.Native.SysVCalls;
 
 namespace Ipc.Lab.SharedMemory;
@@ -10,7 +9,7 @@ namespace Ipc.Lab.SharedMemory;
 /// <summary>System V shared memory, as on the lecture's slide: shmget creates a segment, shmat attaches it,
 /// shmdt detaches it, shmctl(IPC_RMID) removes it. A segment outlives every process until it is removed; the
 /// creator owns it and removes it when disposed (and its guardian does, if it is killed).</summary>
-public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable
+public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable<SysVSharedMemory>
 {
     private readonly bool _owner;
 
@@ -40,7 +39,7 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable
             id = shmget(key, (nuint)size, IPC_CREAT | IPC_EXCL | 0b110_000_000);
             if (id >= 0) break;
             int e = Marshal.GetLastPInvokeError();
-            if (e != Errno.EEXIST) throw Explain.Failure("shmget", e, $"{size:N0} bytes");
+            if (e != Errno.EEXIST) throw Explain.Failure(NativeCall.ShmGet, e, $"{size:N0} bytes");
         }
         ObjectRegistry.Add("shm", id.ToString(), key);
         try
@@ -67,20 +66,14 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable
     private static byte* Attach(int id, string context)
     {
         void* p = shmat(id, null, 0);
-        if (p == (void*)-1) throw Explain.Failure("shmat", Marshal.GetLastPInvokeError(), context);
+        if (p == (void*)-1) throw Explain.Failure(NativeCall.ShmAt, Marshal.GetLastPInvokeError(), context);
         return (byte*)p;
     }
 
-    /// <summary>shm_segsz from /proc/sysvipc/shm (fourth column), which avoids declaring struct shmid_ds.</summary>
-    private static long SegmentSize(int id)
-    {
-        foreach (var line in File.ReadLines("/proc/sysvipc/shm").Skip(1))
-        {
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length > 3 && f[1] == id.ToString()) return long.Parse(f[3]);
-        }
-        throw new InvalidOperationException($"Segment {id} is attached but not listed in /proc/sysvipc/shm.");
-    }
+    /// <summary>shm_segsz as /proc/sysvipc/shm lists it, which avoids declaring struct shmid_ds.</summary>
+    private static long SegmentSize(int id) =>
+        SysVIpcTable.SharedMemory().FirstOrDefault(s => s.Id == id)?.Size
+        ?? throw new InvalidOperationException($"Segment {id} is attached but not listed in /proc/sysvipc/shm.");
 
     private static void Remove(int id, int key)
     {
@@ -91,7 +84,7 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable
     /// <summary>A child gets the id and attaches it itself.</summary>
     public ChildTransfer PrepareTransfer() => new([], Id.ToString());
 
-    internal static object FromTransfer(int[] fds, string state) => Attach(int.Parse(state));
+    static SysVSharedMemory IChildTransferable<SysVSharedMemory>.FromTransfer(int[] fds, string state) => Attach(int.Parse(state));
 
     protected override void Release(byte* address)
     {

@@ -12,7 +12,7 @@ public static unsafe class CoreDumps
     {
         var limit = new SignalCalls.RLimit { Current = 64 << 20, Maximum = 64 << 20 };
         if (SignalCalls.setrlimit(SignalCalls.RLIMIT_CORE, &limit) == -1)
-            throw Sys.Fail("setrlimit(RLIMIT_CORE)", "an unprivileged process may raise its core limit only up to the hard limit (ulimit -Hc)");
+            throw Sys.Fail(NativeCall.SetRLimitCore, "an unprivileged process may raise its core limit only up to the hard limit (ulimit -Hc)");
         File.WriteAllText("/proc/self/coredump_filter", "0");
         Directory.CreateDirectory(directory);
         Environment.CurrentDirectory = directory;

@@ -10,18 +10,10 @@ public static class ProcessGroup
     /// <summary>setpgid(0, 0) in the calling process: it leads a new group whose id is its pid, which it returns.</summary>
     public static int LeaveParentGroup()
     {
-        if (Tmds.Linux.LibC.setpgid(0, 0) == -1) throw Sys.Fail("setpgid");
+        if (Tmds.Linux.LibC.setpgid(0, 0) == -1) throw Sys.Fail(NativeCall.SetPgid);
         return Environment.ProcessId;
     }
 
     /// <summary>The process group of pid, from /proc/PID/stat (field 5); null when there is no such process.</summary>
-    public static int? Of(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]);
-        }
-        catch (IOException) { return null; }
-    }
+    public static int? Of(int pid) => ProcStat.Of(pid)?.ProcessGroup;
 }

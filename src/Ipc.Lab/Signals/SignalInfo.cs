@@ -1,5 +1,3 @@
-using Ipc.Lab.Visuals;
-
 namespace Ipc.Lab.Signals;
 
 /// <summary>What the kernel does with a signal nobody handles (signal(7)'s "Action" column).</summary>
@@ -65,11 +63,4 @@ public sealed record SignalInfo(Signal Signal, DefaultAction Action, string Comm
         ?? ((int)signal is >= (int)Signal.SIGRTMIN and <= (int)Signal.SIGRTMAX
             ? DefaultAction.Term
             : throw new ArgumentOutOfRangeException(nameof(signal), $"{SignalNames.Describe((int)signal)} is not a signal of Linux."));
-
-    /// <summary>The lecture's table, optionally only the rows with one default action.</summary>
-    public static Table Table(DefaultAction? only = null) => new(
-        ["signal", "number", "default action", "comment"],
-        Standard.Where(s => only is null || s.Action == only)
-            .Select(s => (IReadOnlyList<string>)[s.Signal.ToString(), s.Number.ToString(), s.Action.ToString(), s.Comment]),
-        only is null ? "Standard signals of Linux (x86-64, arm64); real-time signals SIGRTMIN (34) to SIGRTMAX (64) default to Term." : null);
 }

@@ -1,3 +1,5 @@
+using Ipc.Lab.Native;
+
 namespace Ipc.Lab.Signals;
 
 /// <summary>What the kernel holds about a process's (or one thread's) signals, from /proc/PID/status: which
@@ -9,19 +11,13 @@ public sealed record SignalStatus(
     /// <summary>The main thread's view, or one thread's (tid) of process pid; null when there is no such process.</summary>
     public static SignalStatus? Of(int pid, int? tid = null)
     {
-        string path = tid is int t ? $"/proc/{pid}/task/{t}/status" : $"/proc/{pid}/status";
-        string[] lines;
-        try { lines = File.ReadAllLines(path); }
-        catch (IOException) { return null; }
-        IReadOnlyList<Signal> Set(string field)
-        {
-            var line = lines.FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-            if (line is null) return [];
-            ulong bits = Convert.ToUInt64(line[(field.Length + 1)..].Trim(), 16);
-            return Enumerable.Range(1, 64).Where(s => (bits & (1UL << (s - 1))) != 0).Select(s => (Signal)s).ToArray();
-        }
-        return new SignalStatus(Set("SigPnd"), Set("ShdPnd"), Set("SigBlk"), Set("SigIgn"), Set("SigCgt"));
+        if (ProcStatus.Of(pid, tid) is not { } status) return null;
+        return new SignalStatus(Set(status.PendingForThread), Set(status.PendingForProcess), Set(status.Blocked), Set(status.Ignored), Set(status.Caught));
     }
+
+    /// <summary>The signals of a kernel bit set: bit n-1 stands for signal n.</summary>
+    private static Signal[] Set(ulong bits) =>
+        Enumerable.Range(1, 64).Where(s => (bits & (1UL << (s - 1))) != 0).Select(s => (Signal)s).ToArray();
 
     public override string ToString() =>
         $"pending (thread): {Show(PendingForThread)}; pending (process): {Show(PendingForProcess)}; blocked: {Show(Blocked)}; ignored: {Show(Ignored)}; caught: {Show(Caught)}";

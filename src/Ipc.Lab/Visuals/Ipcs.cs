@@ -1,4 +1,5 @@
 using Ipc.Lab.Io;
+using Ipc.Lab.Native;
 
 namespace Ipc.Lab.Visuals;
 
@@ -13,8 +14,8 @@ public static class Ipcs
     {
         var rows = ObjectRegistry.Held().Select(o => o.Kind switch
         {
-            "shm" => SysV("/proc/sysvipc/shm", "System V shared memory", o.Id, sizeColumn: 3, countColumn: 6),
-            "sem" => SysV("/proc/sysvipc/sem", "System V semaphore set", o.Id, sizeColumn: -1, countColumn: 3),
+            "shm" => SharedMemory(o.Id),
+            "sem" => SemaphoreSet(o.Id),
             "posixshm" => Posix("POSIX shared memory", "/dev/shm/" + o.Id, "/" + o.Id),
             _ => Posix("POSIX semaphore", "/dev/shm/sem." + o.Id, "/" + o.Id),
         }).ToList();
@@ -24,16 +25,26 @@ public static class Ipcs
         return new Table(Headers, rows, caption);
     }
 
-    private static IReadOnlyList<string> SysV(string file, string kind, string id, int sizeColumn, int countColumn)
+    private static IReadOnlyList<string> SharedMemory(string id)
     {
-        foreach (var line in File.ReadLines(file).Skip(1))
-        {
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length <= countColumn || f[1] != id) continue;
-            return [kind, id, $"0x{int.Parse(f[0]):x8}", f[2], sizeColumn < 0 ? "" : $"{long.Parse(f[sizeColumn]):N0} B", f[countColumn]];
-        }
-        return [kind, id, "", "", "", "gone"];
+        const string kind = "System V shared memory";
+        var s = SysVIpcTable.SharedMemory().FirstOrDefault(r => r.Id.ToString() == id);
+        return s is null ? Gone(kind, id) : [kind, id, Key(s.Key), Octal(s.Mode), $"{s.Size:N0} B", s.Attached.ToString()];
     }
+
+    private static IReadOnlyList<string> SemaphoreSet(string id)
+    {
+        const string kind = "System V semaphore set";
+        var s = SysVIpcTable.SemaphoreSets().FirstOrDefault(r => r.Id.ToString() == id);
+        return s is null ? Gone(kind, id) : [kind, id, Key(s.Key), Octal(s.Mode), "", s.Semaphores.ToString()];
+    }
+
+    private static IReadOnlyList<string> Gone(string kind, string id) => [kind, id, "", "", "", "gone"];
+
+    private static string Key(int key) => $"0x{key:x8}";
+
+    /// <summary>Permission bits as `ipcs` and /proc print them ("600").</summary>
+    private static string Octal(int mode) => Convert.ToString(mode, 8);
 
     private static IReadOnlyList<string> Posix(string kind, string path, string name)
     {

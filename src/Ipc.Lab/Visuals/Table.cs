@@ -1,6 +1,6 @@
 using System.Text;
-using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Signals;
 
 namespace Ipc.Lab.Visuals;
 
@@ -19,6 +19,13 @@ public sealed class Table : IHtmlRenderable
     public IReadOnlyList<string> Headers { get; }
     public IReadOnlyList<IReadOnlyList<string>> Rows { get; }
     public string? Caption { get; }
+
+    /// <summary>The lecture's table of signals, optionally only the rows with one default action.</summary>
+    public static Table Signals(DefaultAction? only = null) => new(
+        ["signal", "number", "default action", "comment"],
+        SignalInfo.Standard.Where(s => only is null || s.Action == only)
+            .Select(s => (IReadOnlyList<string>)[s.Signal.ToString(), s.Number.ToString(), s.Action.ToString(), s.Comment]),
+        only is null ? "Standard signals of Linux (x86-64, arm64); real-time signals SIGRTMIN (34) to SIGRTMAX (64) default to Term." : null);
 
     /// <summary>How each program of a finished pipeline ended, and what the last one printed.</summary>
     public static Table Of(PipelineResult result) => new(

@@ -46,7 +46,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
     {
         var cells = notebook.Cells;
         var ready = worker.Next(StartupTimeout, out var startTimedOut);
-        string? stopped = (string?)ready?["event"] == "ready" ? null
+        string? stopped = ready is WorkerReady ? null
             : $"the worker process did not start ({(startTimedOut ? "no answer in " + StartupTimeout.TotalSeconds + " s" : worker.Ended())}): {worker.StderrTail}";
         if (stopped is not null) report.Failures.Add(new CellFailure(0, "", stopped));
 
@@ -78,15 +78,15 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
             executionCount++;
             cell["execution_count"] = executionCount;
             var clock = Stopwatch.StartNew();
-            worker.Send(new JsonObject { ["cmd"] = "exec", ["cell"] = number, ["source"] = source, ["executionCount"] = executionCount });
+            worker.Send(new ExecuteCell(number, source, executionCount));
             var done = AwaitDone(worker, options.CellTimeout, out var timedOut);
             var outputs = (JsonArray)cell["outputs"]!;
             string? failure;
             if (done is not null)
             {
-                foreach (var output in done["outputs"]?.AsArray() ?? []) outputs.Add(output?.DeepClone());
+                foreach (var output in done.Outputs) outputs.Add(output?.DeepClone());
                 report.FirstResultSeconds ??= sinceStart.Elapsed.TotalSeconds;
-                failure = Judge((string?)done["outcome"], NotebookDocument.HasTag(cell, RaisesException), outputs);
+                failure = Judge(done.Outcome, NotebookDocument.HasTag(cell, RaisesException), outputs);
             }
             else
             {
@@ -105,12 +105,12 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
 
         if (stopped is null)
         {
-            worker.Send(new JsonObject { ["cmd"] = "exit" });
+            worker.Send(new ExitWorker());
             if (!worker.WaitForExit(TimeSpan.FromSeconds(10))) worker.Kill();
         }
     }
 
-    private static JsonObject? AwaitDone(WorkerProcess worker, TimeSpan timeout, out bool timedOut)
+    private static CellDone? AwaitDone(WorkerProcess worker, TimeSpan timeout, out bool timedOut)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -118,7 +118,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
             var remaining = timeout - deadline.Elapsed;
             var message = worker.Next(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, out timedOut);
             if (timedOut || message is null) return null;
-            if ((string?)message["event"] == "done") return message;
+            if (message is CellDone done) return done;
         }
     }
 
@@ -141,22 +141,22 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
     private string StopStuckCell(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs)
     {
         // Ask what the cell is doing before killing it: afterwards there is nobody left to ask.
-        worker.Send(new JsonObject { ["cmd"] = "status" });
-        JsonObject? status = null;
+        worker.Send(new StatusRequest());
+        WorkerStatus? status = null;
         var wait = Stopwatch.StartNew();
         while (status is null && wait.Elapsed < StatusTimeout)
         {
             var message = worker.Next(StatusTimeout - wait.Elapsed, out var timedOut);
             if (timedOut || message is null) break;
-            if ((string?)message["event"] == "status") status = message;
+            if (message is WorkerStatus reply) status = reply;
         }
         worker.Kill();
 
         var doing = status is null
             ? "The worker did not answer a status request."
-            : $"It had been running for {Seconds((double?)status["elapsedSeconds"] ?? 0)}" +
-              ((string?)status["activity"] is { Length: > 0 } activity ? $"; Ipc.Lab reports: {activity}" : "; no Ipc.Lab activity was reported") + ".";
-        if ((string?)status?["output"] is { Length: > 0 } printed) outputs.Add(Outputs.Stream("stdout", printed));
+            : $"It had been running for {Seconds(status.ElapsedSeconds)}" +
+              (status.Activity is { Length: > 0 } activity ? $"; Ipc.Lab reports: {activity}" : "; no Ipc.Lab activity was reported") + ".";
+        if (status?.Output is { Length: > 0 } printed) outputs.Add(Outputs.Stream("stdout", printed));
         var message2 = $"{notebook}, cell {cell} ({firstLine}) did not finish within {Seconds(options.CellTimeout.TotalSeconds)} and its worker process was killed. {doing} The remaining cells of this notebook were not run.";
         outputs.Add(Outputs.Error("CellTimeoutError", message2, [message2]));
         return message2;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json.Nodes;
 using Ipc.Notebooks.Runner.Protocol;
 
 namespace Ipc.Notebooks.Runner.Orchestration;
@@ -15,7 +14,7 @@ internal sealed class WorkerProcess : IDisposable
 
     private readonly Process _process;
     private readonly JsonLines _commands;
-    private readonly BlockingCollection<JsonObject?> _events = [];
+    private readonly BlockingCollection<WorkerEvent?> _events = [];
     private readonly StringBuilder _stderrTail = new();
 
     private WorkerProcess(Process process)
@@ -50,7 +49,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public void Send(JsonObject command)
+    public void Send(WorkerCommand command)
     {
         try
         {
@@ -63,7 +62,7 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     // The next event, or null when the worker's stdout ended (it exited or died). TimedOut when none came in time.
-    public JsonObject? Next(TimeSpan timeout, out bool timedOut)
+    public WorkerEvent? Next(TimeSpan timeout, out bool timedOut)
     {
         timedOut = !_events.TryTake(out var message, timeout);
         return message;
@@ -112,7 +111,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             while (_process.StandardOutput.ReadLine() is { } line)
             {
-                if (JsonLines.Parse(line) is { } message) _events.Add(message);
+                if (JsonLines.Parse<WorkerEvent>(line) is { } message) _events.Add(message);
                 else AppendStderr("(stdout) " + line + "\n");
             }
         }

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Ipc.Contracts;
 
 namespace Ipc.Notebooks.Runner.Reporting;
 
@@ -22,23 +21,6 @@ internal static class ExerciseResultsFile
         return [.. order.Select(id => byExercise[id])];
     }
 
-    private static ExerciseResult? Parse(string line)
-    {
-        try
-        {
-            if (JsonNode.Parse(line) is not JsonObject json || (string?)json["exercise"] is not { Length: > 0 } exercise) return null;
-            return new ExerciseResult(
-                exercise,
-                Number(json["points"]),
-                Number(json["earned"]),
-                (string?)json["status"] ?? "unknown",
-                (string?)json["message"]);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static double Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? number : 0;
+    private static ExerciseResult? Parse(string line) =>
+        ExerciseResultLine.Parse(line) is { } r ? new ExerciseResult(r.Exercise, r.Points, r.Earned, r.Status, r.Message) : null;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Ipc.Contracts;
 using Ipc.Notebooks.Runner.Protocol;
 
 namespace Ipc.Notebooks.Runner.Worker;
@@ -9,8 +10,6 @@ namespace Ipc.Notebooks.Runner.Worker;
 // thread; a second thread reads commands so that a status request is answered even while a cell never returns.
 internal static class WorkerHost
 {
-    public const string ResultsVariable = "IPC_LAB_RESULTS";
-
     private static volatile int _runningCell;
     private static long _cellStarted;
 
@@ -18,7 +17,7 @@ internal static class WorkerHost
     {
         var (input, output) = ProtocolStdio.TakeOver();
         var channel = new JsonLines(output);
-        Environment.SetEnvironmentVariable(ResultsVariable, resultsPath);
+        Environment.SetEnvironmentVariable(ExerciseResultLine.Variable, resultsPath);
         Console.SetOut(new CaptureWriter("stdout"));
         Console.SetError(new CaptureWriter("stderr"));
         Directory.SetCurrentDirectory(notebookDirectory);
@@ -26,15 +25,15 @@ internal static class WorkerHost
         var executor = new CellExecutor(notebookDirectory);
         executor.WarmUp();
 
-        var commands = new BlockingCollection<JsonObject>();
+        var commands = new BlockingCollection<WorkerCommand>();
         var reader = new Thread(() => ReadCommands(input, channel, commands)) { IsBackground = true, Name = "runner commands" };
         reader.Start();
-        channel.Send(new JsonObject { ["event"] = "ready" });
+        channel.Send<WorkerEvent>(new WorkerReady());
 
         foreach (var command in commands.GetConsumingEnumerable())
         {
-            if ((string?)command["cmd"] != "exec") break;
-            var cell = (int)command["cell"]!;
+            if (command is not ExecuteCell exec) break;
+            var cell = exec.Cell;
             var capture = new CellCapture();
             DisplaySink.Begin(capture);
             _cellStarted = Stopwatch.GetTimestamp();
@@ -42,7 +41,7 @@ internal static class WorkerHost
             string outcome;
             try
             {
-                outcome = executor.Execute(cell, (string)command["source"]!, (int)command["executionCount"]!, capture);
+                outcome = executor.Execute(cell, exec.Source, exec.ExecutionCount, capture);
             }
             catch (Exception e)
             {
@@ -53,36 +52,27 @@ internal static class WorkerHost
             _runningCell = 0;
             DisplaySink.End();
             Console.Out.Flush();
-            channel.Send(new JsonObject
-            {
-                ["event"] = "done",
-                ["cell"] = cell,
-                ["outcome"] = outcome,
-                ["outputs"] = new JsonArray([.. capture.Complete()]),
-            });
+            channel.Send<WorkerEvent>(new CellDone(cell, outcome, new JsonArray([.. capture.Complete()])));
         }
         // Threads a notebook started (foreground ones too) must not keep the worker alive after its last cell.
         Environment.Exit(0);
         return 0;
     }
 
-    private static void ReadCommands(TextReader input, JsonLines channel, BlockingCollection<JsonObject> commands)
+    private static void ReadCommands(TextReader input, JsonLines channel, BlockingCollection<WorkerCommand> commands)
     {
         while (input.ReadLine() is { } line)
         {
-            if (JsonLines.Parse(line) is not { } command) continue;
-            if ((string?)command["cmd"] == "status") channel.Send(Status());
+            if (JsonLines.Parse<WorkerCommand>(line) is not { } command) continue;
+            if (command is StatusRequest) channel.Send<WorkerEvent>(Status());
             else commands.Add(command);
         }
         commands.CompleteAdding();
     }
 
-    private static JsonObject Status() => new()
-    {
-        ["event"] = "status",
-        ["cell"] = _runningCell,
-        ["elapsedSeconds"] = Math.Round(Stopwatch.GetElapsedTime(Interlocked.Read(ref _cellStarted)).TotalSeconds, 2),
-        ["activity"] = ActivityProbe.Describe(),
-        ["output"] = DisplaySink.Current.TextSoFar(2000),
-    };
+    private static WorkerStatus Status() => new(
+        _runningCell,
+        Math.Round(Stopwatch.GetElapsedTime(Interlocked.Read(ref _cellStarted)).TotalSeconds, 2),
+        ActivityProbe.Describe(),
+        DisplaySink.Current.TextSoFar(2000));
 }

@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
+using Ipc.Lab.Native;
 
 namespace Ipc.Lab.Tests.Infrastructure;
 
-/// <summary>What the kernel says about processes and descriptors, read from /proc, and the two process calls
-/// the orphan tests need (prctl, waitpid) — declared here so that the tests do not lean on the code they test.</summary>
+/// <summary>What the kernel says about processes and descriptors, read from /proc (stat lines through Native's
+/// ProcStat, the library's one parser of that format), and the two process calls the orphan tests need (prctl,
+/// waitpid) — declared here so that the tests do not lean on the process code they test.</summary>
 internal static unsafe partial class Proc
 {
     public const int PR_SET_CHILD_SUBREAPER = 36, WNOHANG = 1, ECHILD = 10;
@@ -40,13 +42,13 @@ internal static unsafe partial class Proc
         .Order().ToList();
 
     /// <summary>The state letter from /proc/PID/stat (R, S, Z ...), or null when there is no such process.</summary>
-    public static char? State(int pid) => StatField(pid, 0) is { } s ? s[0] : null;
+    public static char? State(int pid) => ProcStat.Of(pid)?.State;
 
     /// <summary>The parent pid from /proc/PID/stat, or null when there is no such process.</summary>
-    public static int? Parent(int pid) => StatField(pid, 1) is { } s ? int.Parse(s) : null;
+    public static int? Parent(int pid) => ProcStat.Of(pid)?.ParentPid;
 
     /// <summary>The process group from /proc/PID/stat, or null when there is no such process.</summary>
-    public static int? Group(int pid) => StatField(pid, 2) is { } s ? int.Parse(s) : null;
+    public static int? Group(int pid) => ProcStat.Of(pid)?.ProcessGroup;
 
     /// <summary>Every process whose parent chain leads to <paramref name="ancestor"/>.</summary>
     public static List<int> Descendants(int ancestor)
@@ -80,15 +82,6 @@ internal static unsafe partial class Proc
     {
         try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim(); }
         catch (IOException) { return ""; }
-    }
-
-    private static string? StatField(int pid, int index)
-    {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        // Fields after the command name, which is in parentheses and may contain spaces: state ppid pgrp ...
-        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[index];
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; returns

@@ -2,7 +2,7 @@ ChildProcess StartGraceful(string farewell)
 {
     return Fork.Run(farewell, word =>
     {
-        using var handler = SignalCatcher.Catch(Signal.SIGTERM, _ =>
+        using var handler = SigAction(Signal.SIGTERM, _ =>
         {
             Console.WriteLine(word);
             Environment.Exit(0);

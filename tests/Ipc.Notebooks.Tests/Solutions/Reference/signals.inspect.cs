@@ -1,9 +1,9 @@
 char PauseAndInspect(ChildProcess child)
 {
-    child.Kill(Signal.SIGSTOP);
+    Kill(child.Pid, Signal.SIGSTOP);
     child.WaitUntilStopped();
     char state = ProcessState.Letter(child.Pid) ?? '?';
-    child.Kill(Signal.SIGCONT);
+    Kill(child.Pid, Signal.SIGCONT);
     child.WaitUntilContinued();
     return state;
 }

@@ -1,7 +1,7 @@
 // Stops and inspects, but never continues the child: a debugger that leaves its program frozen.
 char PauseAndInspect(ChildProcess child)
 {
-    child.Kill(Signal.SIGSTOP);
+    Kill(child.Pid, Signal.SIGSTOP);
     child.WaitUntilStopped();
     return ProcessState.Letter(child.Pid) ?? '?';
 }

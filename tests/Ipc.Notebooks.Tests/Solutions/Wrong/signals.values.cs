@@ -6,17 +6,17 @@ int[] SendValues(int[] values)
     using var results = Pipe.Create();
     using var child = Fork.Run(tids.WriteEnd, go.ReadEnd, results.WriteEnd, (t, g, r) =>
     {
-        using var inbox = new SignalInbox(Signal.SIGUSR2);
-        t.Write(BitConverter.GetBytes(inbox.Tid));
+        using var mask = SigProcMask(SigmaskHow.SIG_BLOCK, Signal.SIGUSR2);
+        t.Write(BitConverter.GetBytes(GetTid()));
         g.Read(1, TimeSpan.FromSeconds(30));
         var got = new List<int>();
-        while (inbox.Take(TimeSpan.FromMilliseconds(500)) is { } s) got.Add(s.Value);
+        while (SigTimedWait([Signal.SIGUSR2], TimeSpan.FromMilliseconds(500)) is { } s) got.Add(s.Value);
         r.Write(string.Join(",", got));
     });
     tids.WriteEnd.Close();
     results.WriteEnd.Close();
     int tid = BitConverter.ToInt32(tids.ReadEnd.ReadExactly(4));
-    foreach (int v in values) Kill.Queue(child.Pid, tid, Signal.SIGUSR2, v);
+    foreach (int v in values) RtTgSigQueueInfo(child.Pid, tid, Signal.SIGUSR2, v);
     go.WriteEnd.Write("g");
     var text = results.ReadEnd.ReadToEnd();
     child.Wait();
