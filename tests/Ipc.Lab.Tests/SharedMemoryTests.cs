@@ -118,6 +118,45 @@ public class SharedMemoryTests : LeavesNoKernelObjects
         Assert.Contains("no shared memory segment with that id", e.Message);
     }
 
+    [Fact]
+    public void SysV_shared_memory_by_an_ftok_key_fails_without_IPC_CREAT_then_is_created_0600_and_found_by_its_key()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            int key = SysVSharedMemory.Ftok(file, 'A');
+            var e = Assert.Throws<SyscallException>(() => SysVSharedMemory.Get(key, 1024, 0b110_100_100));   // the slide's 0644
+            Assert.Equal("shmget", e.Call);
+            Assert.Equal("ENOENT", e.ErrnoName);
+            Assert.Contains("IPC_CREAT", e.Message);
+
+            int id;
+            using (var shm = SysVSharedMemory.Get(key, 1024, SysVSharedMemory.IPC_CREAT | SysVSharedMemory.IPC_EXCL))
+            {
+                id = shm.Id;
+                Assert.Equal(key, shm.Key);
+                Assert.Equal("600", KernelObjects.SysVMode(shm: true, id));
+                Assert.Contains(("shm", id.ToString()), ObjectRegistry.Held());
+                shm.Text().Write("by key");
+                using var child = Fork.Run(key, k =>
+                {
+                    using var same = SysVSharedMemory.Get(k, 1024, 0);
+                    Console.WriteLine(same.Text().Read());
+                });
+                Assert.True(child.Wait(Long).Success, child.ToString());
+                Assert.Equal("by key", child.StandardOutput);
+                using (SysVSharedMemory.Get(key, 1024, SysVSharedMemory.IPC_CREAT)) { }   // found, not created: not removed
+                Assert.True(KernelObjects.SysVExists(shm: true, id, key));
+            }
+            Assert.False(KernelObjects.SysVExists(shm: true, id, key), $"segment {id} was left");
+            Assert.Equal("ENOENT", Assert.Throws<SyscallException>(() => SysVSharedMemory.Ftok(file + ".missing", 'A')).ErrnoName);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData(0L)]
     [InlineData(-1L)]

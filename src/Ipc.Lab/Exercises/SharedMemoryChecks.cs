@@ -1,4 +1,5 @@
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Semaphores;
 
 namespace Ipc.Lab.Exercises;
 
@@ -27,24 +28,78 @@ public static class SharedMemoryChecks
         return "A child read two messages from shared memory and wrote its answers there.";
     });
 
-    /// <summary>shm.atomic: <paramref name="count"/> starts the given number of children, each adding one to a
-    /// shared counter the given number of times, and returns the counter.</summary>
-    public static CheckResult Atomic(Func<int, int, long> count) => Exercise.Check("shm.atomic", 3, () =>
+    /// <summary>shm.atomic: <paramref name="count"/> starts the given number of children, each waiting at the
+    /// start line (DOWN on semaphore 0 of the set the check gives) and then adding one to a shared counter the
+    /// given number of times; it returns the counter. The check lets the children go only once the kernel reports
+    /// all of them waiting at the line at the same time, so children run one after another (where nothing can
+    /// be lost, atomic or not) never pass.</summary>
+    public static CheckResult Atomic(Func<int, int, SysVSemaphoreSet, long> count) => Exercise.Check("shm.atomic", 3, () =>
     {
         int processes = Random.Shared.Next(2, 5), increments = Random.Shared.Next(50_000, 150_000);
         long mark = EventTrace.Mark();
-        long total = count(processes, increments);
+        using var startLine = SysVSemaphoreSet.Create(0, "start line");
+        var (total, together) = WithStartLine(startLine, processes, () => count(processes, increments, startLine));
+        Expect.True(together, $"The kernel never saw {processes} children waiting at the start line at once: they did not run at the same time, and children that run one after another cannot lose an update.",
+            expected: $"{processes} processes blocked in DOWN on the start line together", actual: "fewer at any moment",
+            hint: "Start every child first, each doing startLine.Down(0, timeout) before its loop, and only then wait for them.");
         Expect.Equal((long)processes * increments, total, $"the counter after {processes} processes added 1 to it {increments:N0} times each",
             total < (long)processes * increments
                 ? "Updates were lost (or each child counted in memory of its own): give every child the same region, and use AtomicIncrement()."
                 : "Each child adds exactly its number of increments, once.");
         Expect.True(ChildRan(mark, processes), $"The total is right, but fewer than {processes} child processes ran.",
             expected: $"{processes} children", actual: "fewer", hint: "Start one child per process with Fork.Run.");
-        return $"{processes} processes × {increments:N0} increments = {total:N0}: nothing lost.";
+        return $"{processes} processes at once × {increments:N0} increments = {total:N0}: nothing lost.";
     });
 
+    /// <summary>Runs <paramref name="run"/> on this thread while another thread waits until
+    /// <paramref name="processes"/> processes wait at the start line together, then lets them all go. If they
+    /// never do, it lets whoever waits go anyway (so that nothing hangs) and reports it.</summary>
+    private static (long Result, bool Together) WithStartLine(SysVSemaphoreSet startLine, int processes, Func<long> run)
+    {
+        bool together = false;
+        using var stop = new CancellationTokenSource();
+        var starter = new Thread(() =>
+        {
+            // Up to 30 s for the first child to reach the line (its body may have to be compiled), then 5 s for
+            // the others: started one after the other, they are there within milliseconds of each other.
+            long deadline = Environment.TickCount64 + 30_000;
+            bool first = false;
+            while (!stop.IsCancellationRequested && Environment.TickCount64 < deadline)
+            {
+                int waiting = startLine.Waiting(0);
+                if (waiting >= processes)
+                {
+                    together = true;
+                    startLine.Up(0, count: processes);
+                    return;
+                }
+                if (waiting > 0 && !first)
+                {
+                    first = true;
+                    deadline = Environment.TickCount64 + 5_000;
+                }
+                Thread.Sleep(1);
+            }
+            // Not all together: from now on, whoever comes to the line passes (a big count, given once).
+            if (!stop.IsCancellationRequested) startLine.Up(0, count: 1_000);
+        }) { IsBackground = true, Name = "start line" };
+        starter.Start();
+        long result;
+        try
+        {
+            result = run();
+        }
+        finally
+        {
+            stop.Cancel();
+            starter.Join();
+        }
+        return (result, Volatile.Read(ref together));
+    }
+
     /// <summary>shm.mutex: as shm.atomic, but each child makes the plain (non-atomic) increment safe by taking
-    /// a System V semaphore used as a lock around it.</summary>
+    /// a System V semaphore used as a lock around it. The children's UPs are in the trace: the check counts them,
+    /// so a lock that is created but not used (with atomics doing the work) does not pass.</summary>
     public static CheckResult Mutex(Func<int, int, long> count) => Exercise.Check("shm.mutex", 3, () =>
     {
         int processes = Random.Shared.Next(2, 4), increments = Random.Shared.Next(2_000, 5_000);
@@ -58,8 +113,17 @@ public static class SharedMemoryChecks
             hint: "This exercise is about the lock: create a set with one semaphore at 1, and give it to each child.");
         Expect.True(ChildRan(mark, processes), $"The total is right, but fewer than {processes} child processes ran.",
             expected: $"{processes} children", actual: "fewer", hint: "Start one child per process with Fork.Run.");
+        long expectedUps = (long)processes * increments;
+        EventTrace.WaitUntil(mark, es => ChildUps(es) >= expectedUps, TimeSpan.FromSeconds(3));
+        long ups = ChildUps(EventTrace.Since(mark));
+        Expect.True(ups >= expectedUps, $"The total is right, but the children released the lock {ups:N0} times for {expectedUps:N0} increments: the lock did not guard each increment.",
+            expected: $"at least {expectedUps:N0} UPs by the children", actual: $"{ups:N0}",
+            hint: "Each child takes the lock (Down) before every Increment() and gives it back (Up) right after — not AtomicIncrement(), not one Down for the whole loop.");
         return $"{processes} processes × {increments:N0} locked increments = {total:N0}.";
     });
+
+    private static long ChildUps(IEnumerable<TraceEvent> events) =>
+        events.LongCount(e => e.Process != EventTrace.ProcessName && e.Kind == TraceKind.Note && e.Detail.StartsWith("UP ", StringComparison.Ordinal));
 
     /// <summary>At least <paramref name="count"/> distinct child processes reported that they started. Their
     /// events arrive over their control channels a moment after they start: waited for, bounded.</summary>

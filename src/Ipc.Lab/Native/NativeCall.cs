@@ -66,6 +66,7 @@ internal sealed record NativeCall
     public static readonly NativeCall ShmOpen = new("shm_open");
     public static readonly NativeCall ShmOpenExclusive = new("shm_open(O_CREAT|O_EXCL)");
     public static readonly NativeCall ShmGet = new("shmget");
+    public static readonly NativeCall Ftok = new("ftok");
     public static readonly NativeCall ShmAt = new("shmat");
 
     // Semaphores.

@@ -22,6 +22,7 @@ internal static unsafe partial class SysVCalls
     }
 
     [LibraryImport(Libc, SetLastError = true)] public static partial int shmget(int key, nuint size, int flags);
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)] public static partial int ftok(string path, int projectId);
     [LibraryImport(Libc, SetLastError = true)] public static partial void* shmat(int id, void* address, int flags);
     [LibraryImport(Libc, SetLastError = true)] public static partial int shmdt(void* address);
     [LibraryImport(Libc, SetLastError = true)] public static partial int shmctl(int id, int command, void* buffer);

@@ -55,6 +55,60 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable<S
         }
     }
 
+    /// <summary>IPC_CREAT: create the segment if no segment has the key.</summary>
+    public const int IPC_CREAT = SysVCalls.IPC_CREAT;
+
+    /// <summary>IPC_EXCL: with IPC_CREAT, fail with EEXIST instead of looking up a segment that has the key.</summary>
+    public const int IPC_EXCL = SysVCalls.IPC_EXCL;
+
+    /// <summary>ftok(path, id): a key made from the file's inode and device and the low 8 bits of
+    /// <paramref name="id"/>. Two files can give the same key (only part of the inode is used).</summary>
+    public static int Ftok(string path, char id)
+    {
+        int key = ftok(path, id);
+        if (key == -1) throw Explain.Failure(NativeCall.Ftok, Marshal.GetLastPInvokeError(), $"ftok(\"{path}\", '{id}')");
+        return key;
+    }
+
+    /// <summary>shmget(key, size, flags) as written in C, then shmat. Permission bits in <paramref name="flags"/>
+    /// are used as given; with none, the segment is created 0600. A segment this call creates is owned, removed
+    /// when disposed and registered for the guardian; with IPC_CREAT but no IPC_EXCL, an existing segment with
+    /// the key is attached instead (and left alone when disposed), as C's shmget does.</summary>
+    public static SysVSharedMemory Get(int key, long size, int flags)
+    {
+        CheckSize(size);
+        if ((flags & 0x1FF) == 0) flags |= 0b110_000_000;
+        bool created = false;
+        int id = -1;
+        if ((flags & IPC_CREAT) != 0)
+        {
+            // Tried exclusively first, so that we know whether this call created the segment.
+            id = shmget(key, (nuint)size, flags | IPC_EXCL);
+            int e = id < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (id >= 0) created = true;
+            else if (e != Errno.EEXIST || (flags & IPC_EXCL) != 0) throw Explain.Failure(NativeCall.ShmGet, e, $"key 0x{key:x8}, {size:N0} bytes");
+        }
+        if (!created)
+        {
+            id = shmget(key, (nuint)size, flags & ~IPC_CREAT);
+            if (id < 0) throw Explain.Failure(NativeCall.ShmGet, Marshal.GetLastPInvokeError(), $"key 0x{key:x8}, {size:N0} bytes");
+            var existing = Attach(id, $"segment {id}");
+            return new SysVSharedMemory(id, key, existing, SegmentSize(id), owner: false);
+        }
+        ObjectRegistry.Add("shm", id.ToString(), key);
+        try
+        {
+            var region = new SysVSharedMemory(id, key, Attach(id, $"segment {id}"), size, owner: true);
+            EventTrace.Record(TraceKind.Note, $"shmget(0x{key:x8}) → id {id}, shmat → {size:N0} bytes");
+            return region;
+        }
+        catch
+        {
+            Remove(id, key);
+            throw;
+        }
+    }
+
     /// <summary>shmat of an existing segment, by the id its creator got.</summary>
     public static SysVSharedMemory Attach(int id)
     {

@@ -1,14 +1,16 @@
-// Each child counts in a region of its own: atomic, but nothing is shared, so the notebook's counter stays 0.
-long CountAtomically(int processes, int increments)
+// Runs the children one after another: nothing can be lost, even with a plain Increment(), but nothing was
+// shared at the same time either. (The other cheap mistake, a region per child, leaves the counter at 0.)
+long CountAtomically(int processes, int increments, SysVSemaphoreSet startLine)
 {
     using var shared = AnonymousSharedMemory.Create(8);
-    var children = Enumerable.Range(0, processes)
-        .Select(_ => Fork.Run(increments, n =>
+    for (int p = 0; p < processes; p++)
+    {
+        var child = Fork.Run(shared, startLine, increments, (m, line, n) =>
         {
-            using var mine = AnonymousSharedMemory.Create(8);
-            for (int i = 0; i < n; i++) mine.Counter().AtomicIncrement();
-        }))
-        .ToList();
-    foreach (var child in children) child.Wait(TimeSpan.FromSeconds(60));
+            line.Down(0, TimeSpan.FromSeconds(30));
+            for (int i = 0; i < n; i++) m.Counter().Increment();
+        });
+        child.Wait(TimeSpan.FromSeconds(60));
+    }
     return shared.Counter().Value;
 }
