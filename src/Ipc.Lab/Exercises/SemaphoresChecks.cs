@@ -22,6 +22,12 @@ public static class SemaphoresChecks
                 "The child writes the text, then UPs; the notebook DOWNs first, then reads.");
             Expect.True(Created(mark, "semget"), "The text is right, but no semaphore set was created.",
                 expected: "SysVSemaphoreSet.Create(0)", actual: "none", hint: "The point is the signal: a semaphore at 0 that the child UPs once it has written.");
+            Expect.True(EventTrace.WaitUntil(mark, events => events.Any(e => e.Process != EventTrace.ProcessName && e.Detail.StartsWith("UP ", StringComparison.Ordinal)), TraceDelay),
+                "The text is right, but the child never UPped a semaphore.", expected: "an UP in the child, after it wrote", actual: "none",
+                hint: "In the child: write the text, then Up() the semaphore you passed it.");
+            Expect.True(Downed(mark, EventTrace.ProcessName), "The text is right, but the notebook never DOWNed the semaphore: it waited for something else (the child's exit?).",
+                expected: "a DOWN in the notebook before it reads", actual: "none",
+                hint: "Waiting for the child to exit is not the point: the child may go on working after it has written. DOWN the semaphore (with a timeout), then read.");
         }
         return "Received two messages, each announced by a semaphore.";
     });
@@ -32,7 +38,17 @@ public static class SemaphoresChecks
     {
         foreach (bool undo in Random.Shared.Next(2) == 0 ? new[] { true, false } : [false, true])
         {
+            long mark = EventTrace.Mark();
             int value = valueAfterKill(undo);
+            Expect.True(Created(mark, "semget"), "No semaphore set was created.", expected: "a set with a lock at 1", actual: "none",
+                hint: "Create the set with SysVSemaphoreSet.Create, and let a child take the lock.");
+            bool childDown = EventTrace.WaitUntil(mark, events => events.Any(e => ChildDown(e, undo)), TraceDelay);
+            Expect.True(childDown, $"No child took the lock {(undo ? "with" : "without")} SEM_UNDO.",
+                expected: $"a child's Down(0, undo: {(undo ? "true" : "false")})", actual: Expect.Show(EventTrace.Since(mark).Where(e => e.Process != EventTrace.ProcessName && e.Detail.StartsWith("DOWN", StringComparison.Ordinal)).Select(e => $"{e.Process}: {e.Detail}").ToList()),
+                hint: "Start a child with Fork.Run that takes the lock with Down(0, undo: u), passing your argument as u.");
+            Expect.True(EventTrace.Since(mark).Any(e => e.Process == EventTrace.ProcessName && e.Kind == TraceKind.Signal && e.Detail.StartsWith("sent SIGKILL", StringComparison.Ordinal)),
+                "The child was not killed with SIGKILL.", expected: "holder.Kill(Signal.SIGKILL)", actual: "no SIGKILL sent",
+                hint: "Wait until the child says it holds the lock, then kill it with SIGKILL: it must die holding the lock.");
             Expect.Equal(undo ? 1 : 0, value, $"the value after the holder was killed, {(undo ? "with" : "without")} SEM_UNDO",
                 undo ? "Pass undo: true to the child's Down: the kernel then gives the unit back when the child dies."
                      : "Without SEM_UNDO nobody gives the unit back: the value stays 0. Kill the child only once it holds the semaphore.");
@@ -52,8 +68,27 @@ public static class SemaphoresChecks
             "Producer: DOWN(empty), write slot i % slots, UP(full). Consumer: DOWN(full), read slot i % slots, UP(empty). empty starts at slots, full at 0.");
         Expect.True(Created(mark, "semget"), "The values are right, but no semaphore set was created.",
             expected: "a set with 'empty' and 'full'", actual: "none", hint: "A bounded buffer needs two counting semaphores.");
+        Expect.True(EventTrace.WaitUntil(mark, events => events.Count(e => e.Process != EventTrace.ProcessName && e.Detail.StartsWith("UP ", StringComparison.Ordinal)) >= values.Length, TraceDelay),
+            "The values are right, but no producer child UPped once per value.", expected: $"a child that UPs 'full' {values.Length} times",
+            actual: $"{EventTrace.Since(mark).Count(e => e.Process != EventTrace.ProcessName && e.Detail.StartsWith("UP ", StringComparison.Ordinal))} UPs in children",
+            hint: "The producer is a child: for each value DOWN(empty), write slot i % slots, UP(full).");
+        int downs = EventTrace.Since(mark).Count(e => e.Process == EventTrace.ProcessName && IsDown(e));
+        Expect.True(downs >= values.Length, "The values are right, but the notebook did not DOWN once per value.", expected: $"at least {values.Length} DOWNs of 'full' in the notebook",
+            actual: $"{downs}", hint: "The consumer is the notebook: for each value DOWN(full), read slot i % slots, UP(empty).");
         return $"{values.Length} values through a buffer of {slots} slots, in order.";
     });
+
+    // How long a child's trace events may take to arrive over its control channel.
+    private static readonly TimeSpan TraceDelay = TimeSpan.FromSeconds(2);
+
+    // A DOWN that completed: at once (Note "DOWN x"), or after a wait (Woke "DOWN x done").
+    private static bool IsDown(TraceEvent e) =>
+        e.Kind is TraceKind.Note or TraceKind.Woke && e.Detail.StartsWith("DOWN ", StringComparison.Ordinal);
+
+    private static bool Downed(long mark, string process) => EventTrace.Since(mark).Any(e => e.Process == process && IsDown(e));
+
+    private static bool ChildDown(TraceEvent e, bool undo) =>
+        e.Process != EventTrace.ProcessName && IsDown(e) && e.Detail.EndsWith("(SEM_UNDO)", StringComparison.Ordinal) == undo;
 
     private static bool Created(long mark, string call) =>
         EventTrace.Since(mark).Any(e => e.Process == EventTrace.ProcessName && e.Detail.StartsWith(call, StringComparison.Ordinal));

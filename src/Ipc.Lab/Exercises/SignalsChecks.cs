@@ -1,4 +1,5 @@
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Native;
 using Ipc.Lab.Processes;
 using Ipc.Lab.Signals;
 
@@ -20,6 +21,7 @@ public static class SignalsChecks
     public static CheckResult Graceful(Func<string, ChildProcess> start) => Exercise.Check("signals.graceful", 2, () =>
     {
         string farewell = $"{Words[Random.Shared.Next(Words.Length)]}-{Random.Shared.Next(100, 1000)}";
+        long mark = EventTrace.Mark();
         using var child = start(farewell) ?? throw new CheckFailedException("Your function returned null.", hint: "Return the ChildProcess that Fork.Run gave you.");
         try
         {
@@ -30,7 +32,20 @@ public static class SignalsChecks
             throw new CheckFailedException("The child never printed \"ready\".", expected: "a line \"ready\" once the handler is installed", actual: e.Message,
                 hint: "Install the handler first (SigAction(Signal.SIGTERM, ...)), then Console.WriteLine(\"ready\"), then sleep.");
         }
-        child.Kill(Signal.SIGTERM);
+        const string sleepHint = "After \"ready\" the child sleeps (Thread.Sleep(60_000)) until SIGTERM comes; only the handler prints the farewell and exits.";
+        if (child.Output.Any(l => !l.IsError && l.Text == farewell))
+            throw new CheckFailedException($"The child printed the farewell \"{farewell}\" before any SIGTERM was sent.", expected: "the farewell only in the SIGTERM handler",
+                actual: Expect.Show(child.Output.Where(l => !l.IsError).Select(l => l.Text).ToList()), hint: sleepHint);
+        if (child.Status is { } early)
+            throw new CheckFailedException("The child ended before SIGTERM was sent.", expected: "a child still running after \"ready\"", actual: early.ToString(), hint: sleepHint);
+        try
+        {
+            child.Kill(Signal.SIGTERM);
+        }
+        catch (SyscallException e)
+        {
+            throw new CheckFailedException("The child ended before SIGTERM was sent.", expected: "a child still running after \"ready\"", actual: e.Message, hint: sleepHint);
+        }
         var status = child.Wait(Long);
         Expect.True(status is ExitStatus.Exited, $"SIGTERM killed the child ({status}): it did not catch it.", expected: "exited with status 0", actual: status.ToString(),
             hint: "Keep what SigAction returned alive while the child sleeps (a using declaration in the body), and exit from the handler with Environment.Exit(0).");
@@ -38,6 +53,11 @@ public static class SignalsChecks
         var lines = child.Output.Where(l => !l.IsError).Select(l => l.Text).ToList();
         Expect.True(lines.Contains(farewell), $"The child did not print the farewell \"{farewell}\" on SIGTERM.",
             expected: $"a line \"{farewell}\"", actual: Expect.Show(lines), hint: "Print the string your function was given, in the handler.");
+        Expect.True(lines.IndexOf(farewell) > lines.IndexOf("ready"), $"The child printed the farewell before \"ready\": it did not wait for SIGTERM.",
+            expected: $"\"ready\", then \"{farewell}\"", actual: Expect.Show(lines), hint: "Print the farewell in the handler, not in the body.");
+        bool caught = EventTrace.WaitUntil(mark, events => events.Any(e => e.Process != EventTrace.ProcessName && e.Kind == TraceKind.Signal && e.Detail.StartsWith("caught SIGTERM", StringComparison.Ordinal)), TraceDelay);
+        Expect.True(caught, "The child exited with status 0 and said the farewell, but no handler of it caught SIGTERM.", expected: "a handler installed with SigAction(Signal.SIGTERM, ...) that ran",
+            actual: "no SIGTERM caught by a child", hint: "Catch SIGTERM with SigAction(Signal.SIGTERM, _ => { ... }) and keep what it returns alive.");
         return $"The child caught SIGTERM, said \"{farewell}\" and exited with status 0.";
     });
 
@@ -58,6 +78,13 @@ public static class SignalsChecks
         var sent = EventTrace.Since(mark).Where(e => e.Kind == TraceKind.Signal && e.Process == EventTrace.ProcessName).Select(e => e.Detail).ToList();
         Expect.True(sent.Any(d => d.Contains("SIGSTOP")), "No SIGSTOP was sent to the child.", expected: "a SIGSTOP", actual: Expect.Show(sent),
             hint: "Stop it with Kill(child.Pid, Signal.SIGSTOP) (or child.Kill(Signal.SIGSTOP)).");
+        var events = EventTrace.Since(mark).Where(e => e.Process == EventTrace.ProcessName).ToList();
+        int stop = events.FindIndex(e => e.Kind == TraceKind.Signal && e.Detail.Contains("SIGSTOP"));
+        int seen = events.FindIndex(Math.Max(stop, 0), e => e.Kind == TraceKind.Note && e.Detail.StartsWith("saw '", StringComparison.Ordinal) && e.Detail.EndsWith("stopped", StringComparison.Ordinal));
+        int cont = seen < 0 ? -1 : events.FindIndex(seen, e => e.Kind == TraceKind.Signal && e.Detail.Contains("SIGCONT"));
+        Expect.True(seen >= 0 && cont >= 0, "Your function did not wait until the kernel had stopped the child before it continued it: the 'T' you returned was not seen.",
+            expected: "SIGSTOP, child.WaitUntilStopped(), then SIGCONT", actual: Expect.Show(events.Where(e => e.Kind is TraceKind.Signal or TraceKind.Note).Select(e => e.Detail).ToList()),
+            hint: "kill returns before the child has stopped. Wait with child.WaitUntilStopped(), read ProcessState.Letter(child.Pid), and only then send SIGCONT.");
         try
         {
             child.WaitUntilContinued(TimeSpan.FromSeconds(5));

@@ -85,7 +85,11 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Waits until the child is stopped (SIGSTOP, SIGTSTP ...), every thread of it.</summary>
-    public void WaitUntilStopped(TimeSpan? timeout = null) => WaitForState("T", timeout);
+    public void WaitUntilStopped(TimeSpan? timeout = null)
+    {
+        WaitForState("T", timeout);
+        EventTrace.Record(TraceKind.Note, $"saw '{Name}' stopped");
+    }
 
     /// <summary>Waits until the child is no longer stopped (after SIGCONT).</summary>
     public void WaitUntilContinued(TimeSpan? timeout = null) => WaitForState("RSD", timeout);

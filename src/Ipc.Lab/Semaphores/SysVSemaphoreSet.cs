@@ -107,12 +107,16 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         if (amount > 0)
         {
             Check(Op(index, amount, flags, null), NativeCall.SemOp, index, amount);
-            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"UP {Label(index)}");
+            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"UP {Label(index)}{(undo ? " (SEM_UNDO)" : "")}");
             return;
         }
         // Try first without waiting, so that the trace shows a wait only when there was one.
         int r = Op(index, amount, (short)(flags | IPC_NOWAIT), null);
-        if (r == 0) return;
+        if (r == 0)
+        {
+            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"DOWN {Label(index)}{(undo ? " (SEM_UNDO)" : "")}");
+            return;
+        }
         if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, index, amount);
         int ms = Lab.ToMilliseconds(timeout);
         EventTrace.Record(TraceKind.Blocked, $"DOWN {Label(index)} waits");
@@ -127,7 +131,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
             if (r == Errno.EAGAIN) throw TimedOut(index, ms);
             Check(r, NativeCall.SemTimedOp, index, amount);
         }
-        EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done");
+        EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done{(undo ? " (SEM_UNDO)" : "")}");
     }
 
     /// <summary>One semtimedop; 0 or the errno.</summary>

@@ -1,10 +1,9 @@
-// Prints the farewell before any signal and installs no handler: SIGTERM kills the child.
+// No handler and no sleep: prints the farewell and "ready" at once and exits with status 0 before any SIGTERM.
 ChildProcess StartGraceful(string farewell)
 {
     return Fork.Run(farewell, word =>
     {
         Console.WriteLine(word);
         Console.WriteLine("ready");
-        Thread.Sleep(60_000);
     });
 }
