@@ -41,18 +41,7 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable<S
             int e = Marshal.GetLastPInvokeError();
             if (e != Errno.EEXIST) throw Explain.Failure(NativeCall.ShmGet, e, $"{size:N0} bytes");
         }
-        ObjectRegistry.Add("shm", id.ToString(), key);
-        try
-        {
-            var region = new SysVSharedMemory(id, key, Attach(id, $"segment {id}"), size, owner: true);
-            EventTrace.Record(TraceKind.Note, $"shmget → id {id}, shmat → {size:N0} bytes");
-            return region;
-        }
-        catch
-        {
-            Remove(id, key);
-            throw;
-        }
+        return Owned(id, key, size, $"shmget → id {id}, shmat → {size:N0} bytes");
     }
 
     /// <summary>IPC_CREAT: create the segment if no segment has the key.</summary>
@@ -95,11 +84,18 @@ public sealed unsafe class SysVSharedMemory : SharedRegion, IChildTransferable<S
             var existing = Attach(id, $"segment {id}");
             return new SysVSharedMemory(id, key, existing, SegmentSize(id), owner: false);
         }
+        return Owned(id, key, size, $"shmget(0x{key:x8}) → id {id}, shmat → {size:N0} bytes");
+    }
+
+    /// <summary>A segment this process just created: registered for the guardian first, then attached; removed
+    /// again if attaching fails, so a failed create leaves nothing behind.</summary>
+    private static SysVSharedMemory Owned(int id, int key, long size, string note)
+    {
         ObjectRegistry.Add("shm", id.ToString(), key);
         try
         {
             var region = new SysVSharedMemory(id, key, Attach(id, $"segment {id}"), size, owner: true);
-            EventTrace.Record(TraceKind.Note, $"shmget(0x{key:x8}) → id {id}, shmat → {size:N0} bytes");
+            EventTrace.Record(TraceKind.Note, note);
             return region;
         }
         catch
