@@ -12,7 +12,7 @@ namespace Ipc.Lab.Tests;
 public class LayerTests
 {
     private const string Root = "Ipc.Lab";
-    private static readonly string[] Mechanisms = ["Pipes", "SharedMemory", "Signals", "Semaphores"];
+    private static readonly string[] Mechanisms = ["Pipes", "SharedMemory", "Signals", "Semaphores", "MessageQueues"];
     private static readonly string[] Base = [Root, "Native", "Diagnostics", "Io"];
 
     /// <summary>What each folder may use, bottom to top. A new folder must be placed here.</summary>
@@ -26,6 +26,7 @@ public class LayerTests
         ["SharedMemory"] = Base,
         ["Signals"] = Base,
         ["Semaphores"] = Base,
+        ["MessageQueues"] = Base,
         ["Runtime"] = Base,
         ["Processes"] = [.. Base, "Runtime", .. Mechanisms],
         ["Experiments"] = [.. Base, "Runtime", .. Mechanisms, "Processes"],

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Ipc.Lab.Tests;
 
-/// <summary>Kernel objects that outlive processes (SysV segments and semaphore sets, POSIX names) do not
+/// <summary>Kernel objects that outlive processes (SysV segments, semaphore sets and message queues, POSIX names) do not
 /// outlive a run killed with SIGKILL: its guardian removes them, and if the guardian was killed too, the next
 /// start does, and says so.</summary>
 public class ObjectOrphanTests
@@ -15,7 +15,7 @@ public class ObjectOrphanTests
     private static readonly string OrphansDll = typeof(ObjectOrphanTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "OrphansDll").Value!;
 
-    private sealed record Objects(int ShmId, int ShmKey, int SemId, int SemKey, string PosixShm, string PosixSem)
+    private sealed record Objects(int ShmId, int ShmKey, int SemId, int SemKey, string PosixShm, string PosixSem, int MsgId, int MsgKey)
     {
         public List<string> StillThere()
         {
@@ -24,6 +24,7 @@ public class ObjectOrphanTests
             if (KernelObjects.SysVExists(shm: false, SemId, SemKey)) left.Add($"SysV semaphore set {SemId}");
             if (File.Exists("/dev/shm" + PosixShm)) left.Add("/dev/shm" + PosixShm);
             if (File.Exists("/dev/shm/sem." + PosixSem[1..])) left.Add("/dev/shm/sem." + PosixSem[1..]);
+            if (KernelObjects.SysVQueueExists(MsgId, MsgKey)) left.Add($"SysV message queue {MsgId}");
             return left;
         }
 
@@ -32,6 +33,7 @@ public class ObjectOrphanTests
             // Only when the library failed: the test does not leave its failure in the kernel.
             Command.Start("ipcrm", "-m", ShmId.ToString()).Wait(TimeSpan.FromSeconds(10));
             Command.Start("ipcrm", "-s", SemId.ToString()).Wait(TimeSpan.FromSeconds(10));
+            Command.Start("ipcrm", "-q", MsgId.ToString()).Wait(TimeSpan.FromSeconds(10));
             File.Delete("/dev/shm" + PosixShm);
             File.Delete("/dev/shm/sem." + PosixSem[1..]);
         }
@@ -43,7 +45,7 @@ public class ObjectOrphanTests
         var (victim, objects) = StartVictim();
         try
         {
-            Assert.Equal(4, objects.StillThere().Count);
+            Assert.Equal(5, objects.StillThere().Count);
 
             victim.Kill(Signals.Signal.SIGKILL);
             Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).KilledBy());
@@ -74,7 +76,7 @@ public class ObjectOrphanTests
             Assert.Equal(Signals.Signal.SIGKILL, victim.Wait(TimeSpan.FromSeconds(10)).KilledBy());
             // The guardian was its child: once the victim is reaped, the guardian is init's, and gone or going.
             Assert.True(Proc.Eventually(() => Proc.State(guardian) is null or 'Z', TimeSpan.FromSeconds(10)));
-            Assert.Equal(4, objects.StillThere().Count); // nobody cleaned up: exactly what the next start is for
+            Assert.Equal(5, objects.StillThere().Count); // nobody cleaned up: exactly what the next start is for
 
             using var capture = new ConsoleCapture();
             RunDirectory.RemoveLeftovers();
@@ -82,6 +84,7 @@ public class ObjectOrphanTests
             Assert.Empty(objects.StillThere());
             Assert.Contains("kernel object(s) left by runs that were killed", capture.Error.ToString());
             Assert.Contains($"System V shared memory {objects.ShmId}", capture.Error.ToString());
+            Assert.Contains($"System V message queue {objects.MsgId}", capture.Error.ToString());
             Assert.Empty(Directory.GetFileSystemEntries(RunDirectory.Path, $"{victim.Pid}-*"));
         }
         finally
@@ -98,7 +101,7 @@ public class ObjectOrphanTests
         Match ready = Match.Empty;
         Proc.Eventually(() =>
         {
-            ready = victim.Output.Select(l => Regex.Match(l.Text, @"^READY shm=(\d+):(\d+) sem=(\d+):(\d+) posixshm=(\S+) posixsem=(\S+)$"))
+            ready = victim.Output.Select(l => Regex.Match(l.Text, @"^READY shm=(\d+):(\d+) sem=(\d+):(\d+) posixshm=(\S+) posixsem=(\S+) msg=(\d+):(\d+)$"))
                 .FirstOrDefault(m => m.Success) ?? Match.Empty;
             return ready.Success || victim.HasExited;
         }, TimeSpan.FromSeconds(60));
@@ -108,7 +111,7 @@ public class ObjectOrphanTests
             Assert.Fail($"the program did not report its objects: {victim.Status}; it said: {string.Join(" / ", victim.Output.Select(l => l.Text))}");
         }
         int Int(int g) => int.Parse(ready.Groups[g].Value);
-        return (victim, new Objects(Int(1), Int(2), Int(3), Int(4), ready.Groups[5].Value, ready.Groups[6].Value));
+        return (victim, new Objects(Int(1), Int(2), Int(3), Int(4), ready.Groups[5].Value, ready.Groups[6].Value, Int(7), Int(8)));
     }
 
     private static string Dotnet() => Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";

@@ -3,7 +3,7 @@ using Ipc.Lab.Native;
 namespace Ipc.Lab.Io;
 
 /// <summary>The kernel objects this process created and has not removed yet, as lines of the run directory's
-/// PID-objects file ("shm ID KEY", "sem ID KEY", "posixshm NAME", "posixsem NAME"). SysV objects and POSIX
+/// PID-objects file ("shm ID KEY", "sem ID KEY", "msg ID KEY", "posixshm NAME", "posixsem NAME", "posixmq NAME"). SysV objects and POSIX
 /// names outlive their creator; the file is what lets the guardian remove them when we are SIGKILLed, and the
 /// next run remove what a killed guardian could not.</summary>
 internal static unsafe class ObjectRegistry
@@ -38,7 +38,7 @@ internal static unsafe class ObjectRegistry
         lock (Gate) return Lines.Select(l => l.Split(' ')).Select(p => (p[0], p[1])).ToArray();
     }
 
-    private static string Line(string kind, string id, int key) => kind is "shm" or "sem" ? $"{kind} {id} {key}" : $"{kind} {id}";
+    private static string Line(string kind, string id, int key) => kind is "shm" or "sem" or "msg" ? $"{kind} {id} {key}" : $"{kind} {id}";
 
     private static void Save()
     {
@@ -66,11 +66,21 @@ internal static unsafe class ObjectRegistry
         {
             switch (parts[0])
             {
-                case "shm" or "sem" when parts.Length == 3 && int.TryParse(parts[1], out int id) && int.TryParse(parts[2], out int key):
-                    bool isShm = parts[0] == "shm";
-                    if (!SysVObjectMatches(isShm, id, key)) break;
-                    int r = isShm ? SysVCalls.shmctl(id, SysVCalls.IPC_RMID, null) : SysVCalls.semctl(id, 0, SysVCalls.IPC_RMID, 0);
-                    if (r == 0) removed.Add($"System V {(isShm ? "shared memory" : "semaphore set")} {id}");
+                case "shm" or "sem" or "msg" when parts.Length == 3 && int.TryParse(parts[1], out int id) && int.TryParse(parts[2], out int key):
+                    if (!SysVObjectMatches(parts[0], id, key)) break;
+                    int r = parts[0] switch
+                    {
+                        "shm" => SysVCalls.shmctl(id, SysVCalls.IPC_RMID, null),
+                        "sem" => SysVCalls.semctl(id, 0, SysVCalls.IPC_RMID, 0),
+                        _ => SysVCalls.msgctl(id, SysVCalls.IPC_RMID, null),
+                    };
+                    if (r == 0) removed.Add($"System V {parts[0] switch { "shm" => "shared memory", "sem" => "semaphore set", _ => "message queue" }} {id}");
+                    break;
+                // A POSIX message queue has no file to delete where /dev/mqueue is not mounted (the guardian's
+                // shell cannot remove it, and leaves its line here): mq_unlink by name.
+                case "posixmq" when KernelNames.IsOurs(parts[1]):
+                    fixed (byte* name = Sys.CString("/" + parts[1]))
+                        if (PosixIpcCalls.mq_unlink(name) == 0) removed.Add($"POSIX message queue /{parts[1]}");
                     break;
                 case "posixshm" or "posixsem" when KernelNames.IsOurs(parts[1]):
                     var path = "/dev/shm/" + (parts[0] == "posixsem" ? "sem." : "") + parts[1];
@@ -87,16 +97,20 @@ internal static unsafe class ObjectRegistry
 
     /// <summary>Whether the kernel still lists the object with this id and key, owned by our user: an id alone
     /// may have been reused by someone else's object since.</summary>
-    private static bool SysVObjectMatches(bool shm, int id, int key)
+    private static bool SysVObjectMatches(string kind, int id, int key)
     {
         uint me = Tmds.Linux.LibC.getuid();
-        return shm
-            ? SysVIpcTable.SharedMemory().Any(s => s.Id == id && s.Key == key && s.Uid == me)
-            : SysVIpcTable.SemaphoreSets().Any(s => s.Id == id && s.Key == key && s.Uid == me);
+        return kind switch
+        {
+            "shm" => SysVIpcTable.SharedMemory().Any(s => s.Id == id && s.Key == key && s.Uid == me),
+            "sem" => SysVIpcTable.SemaphoreSets().Any(s => s.Id == id && s.Key == key && s.Uid == me),
+            _ => SysVIpcTable.MessageQueues().Any(s => s.Id == id && s.Key == key && s.Uid == me),
+        };
     }
 
     /// <summary>POSIX objects in /dev/shm named for a run whose process is gone but that no list mentions
-    /// (killed between creating one and writing the list).</summary>
+    /// (killed between creating one and writing the list). POSIX message queues cannot be found this way: without
+    /// /dev/mqueue mounted the kernel lists them nowhere.</summary>
     public static List<string> RemoveUnlistedPosixObjects()
     {
         var removed = new List<string>();

@@ -82,4 +82,17 @@ internal sealed record NativeCall
     public static readonly NativeCall SemTimedWait = new("sem_timedwait");
     public static readonly NativeCall SemPost = new("sem_post");
     public static readonly NativeCall SemGetValue = new("sem_getvalue");
+
+    // Message queues.
+    public static readonly NativeCall MsgGet = new("msgget");
+    public static readonly NativeCall MsgSnd = new("msgsnd");
+    public static readonly NativeCall MsgRcv = new("msgrcv");
+    public static readonly NativeCall MsgCtlStat = new("msgctl(IPC_STAT)");
+    public static readonly NativeCall MsgCtlRemove = new("msgctl(IPC_RMID)");
+    public static readonly NativeCall MqOpen = new("mq_open");
+    public static readonly NativeCall MqOpenExclusive = new("mq_open(O_CREAT|O_EXCL)");
+    public static readonly NativeCall MqTimedSend = new("mq_timedsend");
+    public static readonly NativeCall MqTimedReceive = new("mq_timedreceive");
+    public static readonly NativeCall MqGetAttr = new("mq_getattr");
+    public static readonly NativeCall MqUnlink = new("mq_unlink");
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Ipc.Lab.Native;
 
-/// <summary>POSIX named shared memory and semaphores (in libc itself since glibc 2.34), which Tmds.LibC does
+/// <summary>POSIX named shared memory, semaphores and message queues (in libc itself since glibc 2.34), which Tmds.LibC does
 /// not declare.</summary>
 internal static unsafe partial class PosixIpcCalls
 {
@@ -19,4 +19,27 @@ internal static unsafe partial class PosixIpcCalls
     [LibraryImport(Libc, SetLastError = true)] public static partial int sem_post(void* semaphore);
     [LibraryImport(Libc, SetLastError = true)] public static partial int sem_timedwait(void* semaphore, Tmds.Linux.timespec* absoluteTimeout);
     [LibraryImport(Libc, SetLastError = true)] public static partial int sem_getvalue(void* semaphore, int* value);
+
+    /// <summary>struct mq_attr: flags, the capacity in messages, the largest message, how many are queued now
+    /// (then four reserved longs).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MqAttr
+    {
+        public long Flags;
+        public long MaxMessages;
+        public long MessageSize;
+        public long CurrentMessages;
+        private long _reserved0, _reserved1, _reserved2, _reserved3;
+    }
+
+    // mq_open is variadic (mode and attributes only with O_CREAT); like sem_open, the four-argument form is
+    // passed in the same registers on x86-64 and arm64. mqd_t is an int on Linux.
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_open(byte* name, int flags, uint mode, MqAttr* attributes);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_send(int queue, byte* message, nuint size, uint priority);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_timedsend(int queue, byte* message, nuint size, uint priority, Tmds.Linux.timespec* absoluteTimeout);
+    [LibraryImport(Libc, SetLastError = true)] public static partial nint mq_receive(int queue, byte* buffer, nuint size, uint* priority);
+    [LibraryImport(Libc, SetLastError = true)] public static partial nint mq_timedreceive(int queue, byte* buffer, nuint size, uint* priority, Tmds.Linux.timespec* absoluteTimeout);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_getattr(int queue, MqAttr* attributes);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_close(int queue);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_unlink(byte* name);
 }

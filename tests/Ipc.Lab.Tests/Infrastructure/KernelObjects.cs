@@ -33,4 +33,17 @@ internal static class KernelObjects
             .Where(n => n!.StartsWith(mine, StringComparison.Ordinal) || n.StartsWith("sem." + mine, StringComparison.Ordinal))
             .ToHashSet()!;
     }
+
+    /// <summary>(key, id) of every SysV message queue (/proc/sysvipc/msg) of this user.</summary>
+    public static HashSet<(int Key, int Id)> SysVQueues()
+    {
+        uint me = Tmds.Linux.LibC.getuid();
+        return SysVIpcTable.MessageQueues().Where(q => q.Uid == me).Select(q => (q.Key, q.Id)).ToHashSet();
+    }
+
+    public static bool SysVQueueExists(int id, int key) => SysVQueues().Contains((key, id));
+
+    /// <summary>The permission bits of a SysV message queue in octal ("600"), or "gone".</summary>
+    public static string SysVQueueMode(int id) =>
+        SysVIpcTable.MessageQueues().FirstOrDefault(q => q.Id == id)?.Mode is int m ? Convert.ToString(m, 8) : "gone";
 }

@@ -1,0 +1,283 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Io;
+using Ipc.Lab.Native;
+using static Ipc.Lab.Native.SysVCalls;
+
+namespace Ipc.Lab.MessageQueues;
+
+/// <summary>A message msgrcv returned: its type, its bytes, and the bytes read as UTF-8.</summary>
+public sealed record SysVMessage(long Type, byte[] Data)
+{
+    public string Text => Encoding.UTF8.GetString(Data);
+}
+
+/// <summary>What msgctl(IPC_STAT) says of a queue: messages in it (msg_qnum), bytes in it (msg_cbytes), its
+/// capacity in bytes (msg_qbytes), and the last sender's and receiver's pids (0: nobody yet).</summary>
+public sealed record SysVMessageQueueStat(long QNum, long CBytes, long QBytes, int LastSenderPid, int LastReceiverPid);
+
+/// <summary>A System V message queue: msgget makes it, msgsnd puts a typed message in, msgrcv takes one out —
+/// the oldest (type 0), the oldest of one type (type &gt; 0), or the oldest of the lowest type up to |type|
+/// (type &lt; 0). Every wait is bounded: SysV queues cannot be polled, so a blocking send or receive is tried
+/// with IPC_NOWAIT until it succeeds or the timeout ends, and the timeout says what the queue held. The
+/// creator owns the queue and removes it (IPC_RMID) when disposed, or its guardian does if it is killed.</summary>
+public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<SysVMessageQueue>
+{
+    /// <summary>IPC_CREAT: create the queue if no queue has the key.</summary>
+    public const int IPC_CREAT = SysVCalls.IPC_CREAT;
+
+    /// <summary>IPC_EXCL: with IPC_CREAT, fail with EEXIST instead of using a queue that has the key.</summary>
+    public const int IPC_EXCL = SysVCalls.IPC_EXCL;
+
+    private readonly bool _owner;
+    private bool _disposed, _removed;
+
+    private SysVMessageQueue(int id, int key, bool owner)
+    {
+        Id = id;
+        Key = key;
+        _owner = owner;
+    }
+
+    /// <summary>The identifier msgget returned: what other processes use.</summary>
+    public int Id { get; }
+
+    /// <summary>The key it was created or looked up with (0 when opened by id).</summary>
+    public int Key { get; }
+
+    /// <summary>msgget(random key, IPC_CREAT | IPC_EXCL | 0600): a new queue nobody else can have.</summary>
+    public static SysVMessageQueue Create()
+    {
+        int id, key;
+        while (true)
+        {
+            key = KernelNames.RandomKey();
+            id = msgget(key, SysVCalls.IPC_CREAT | SysVCalls.IPC_EXCL | 0b110_000_000);
+            if (id >= 0) break;
+            int e = Marshal.GetLastPInvokeError();
+            if (e != Errno.EEXIST) throw Explain.Failure(NativeCall.MsgGet, e, "a new queue");
+        }
+        return Owned(id, key, $"msgget → queue {id}");
+    }
+
+    /// <summary>msgget(key, flags) as written in C, with a key from <see cref="Ftok"/>. Permission bits in
+    /// <paramref name="flags"/> are used as given; with none, the queue is created 0600. A queue this call creates
+    /// is owned, removed when disposed and registered for the guardian; with IPC_CREAT but no IPC_EXCL, an
+    /// existing queue with the key is used instead (and left alone when disposed), as C's msgget does.</summary>
+    public static SysVMessageQueue Get(int key, int flags)
+    {
+        if ((flags & 0x1FF) == 0) flags |= 0b110_000_000;
+        if ((flags & SysVCalls.IPC_CREAT) != 0)
+        {
+            // Tried exclusively first, so that we know whether this call created the queue.
+            int created = msgget(key, flags | SysVCalls.IPC_EXCL);
+            if (created >= 0) return Owned(created, key, $"msgget(0x{key:x8}) → queue {created}");
+            int e = Marshal.GetLastPInvokeError();
+            if (e != Errno.EEXIST || (flags & SysVCalls.IPC_EXCL) != 0) throw Explain.Failure(NativeCall.MsgGet, e, $"key 0x{key:x8}");
+        }
+        int id = msgget(key, flags & ~SysVCalls.IPC_CREAT);
+        if (id < 0) throw Explain.Failure(NativeCall.MsgGet, Marshal.GetLastPInvokeError(), $"key 0x{key:x8}");
+        return new SysVMessageQueue(id, key, owner: false);
+    }
+
+    /// <summary>ftok(path, id): a key made from the file's inode and device and the low 8 bits of
+    /// <paramref name="id"/>, as C's programs make the key they share.</summary>
+    public static int Ftok(string path, char id)
+    {
+        int key = ftok(path, id);
+        if (key == -1) throw Explain.Failure(NativeCall.Ftok, Marshal.GetLastPInvokeError(), $"ftok(\"{path}\", '{id}')");
+        return key;
+    }
+
+    /// <summary>Uses an existing queue by the id its creator got; disposing it does not remove the queue.</summary>
+    public static SysVMessageQueue Open(int id)
+    {
+        var queue = new SysVMessageQueue(id, 0, owner: false);
+        queue.Stat(); // fails with an explained EINVAL if there is no such queue
+        return queue;
+    }
+
+    private static SysVMessageQueue Owned(int id, int key, string note)
+    {
+        ObjectRegistry.Add("msg", id.ToString(), key);
+        EventTrace.Record(TraceKind.Note, note);
+        return new SysVMessageQueue(id, key, owner: true);
+    }
+
+    /// <summary>msgsnd of <paramref name="text"/> as UTF-8.</summary>
+    public void Send(long type, string text, bool noWait = false, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Send(type, Encoding.UTF8.GetBytes(text), noWait, timeout);
+    }
+
+    /// <summary>msgsnd: puts a message of <paramref name="type"/> (1 or more) in the queue. A full queue makes it
+    /// wait, for at most the timeout; with <paramref name="noWait"/> (IPC_NOWAIT) it fails at once with EAGAIN.</summary>
+    public void Send(long type, byte[] data, bool noWait = false, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (type <= 0)
+            throw new ArgumentOutOfRangeException(nameof(type), type,
+                "A message's type must be 1 or more: msgsnd refuses 0 and negative types (EINVAL), which msgrcv uses to mean \"any type\" and \"by priority\".");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int ms = noWait ? 0 : Lab.ToMilliseconds(timeout);
+        var buffer = new byte[sizeof(long) + data.Length];
+        fixed (byte* p = buffer)
+        {
+            *(long*)p = type;
+            data.CopyTo(buffer, sizeof(long));
+            bool waited = false;
+            long deadline = Environment.TickCount64 + ms;
+            int sleep = 1;
+            while (true)
+            {
+                if (msgsnd(Id, p, (nuint)data.Length, SysVCalls.IPC_NOWAIT) == 0) break;
+                int e = Marshal.GetLastPInvokeError();
+                if (e == Errno.EINTR) continue;
+                if (e != Errno.EAGAIN || noWait)
+                    throw Failure(NativeCall.MsgSnd, e, waited, $"send a {data.Length}-byte message of type {type} to queue {Id}");
+                if (Environment.TickCount64 >= deadline)
+                    throw TimedOut(ms, $"send a {data.Length}-byte message of type {type} to message queue {Id}", "it stayed full",
+                        "a full queue empties only when a receiver takes messages: is one running, and does it receive the types you send?");
+                if (!waited) EventTrace.Record(TraceKind.Blocked, $"msgsnd type {type} to queue {Id} waits: the queue is full");
+                waited = true;
+                Thread.Sleep(sleep);
+                sleep = Math.Min(sleep * 2, 10);
+            }
+            if (waited) EventTrace.Record(TraceKind.Woke, $"msgsnd type {type} to queue {Id} done");
+            else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgsnd type {type}, {data.Length} bytes to queue {Id}");
+        }
+    }
+
+    /// <summary>msgrcv: takes a message out of the queue. <paramref name="type"/> 0 takes the oldest; above 0, the
+    /// oldest of that type (with <paramref name="except"/>, MSG_EXCEPT: of any other type); below 0, the oldest of
+    /// the lowest type up to |type|. A message longer than <paramref name="maxSize"/> fails with E2BIG and stays in
+    /// the queue, unless <paramref name="noError"/> (MSG_NOERROR) cuts it. With nothing to take it waits, for at
+    /// most the timeout; with <paramref name="noWait"/> (IPC_NOWAIT) it fails at once with ENOMSG.</summary>
+    public SysVMessage Receive(long type = 0, int maxSize = 8192, bool noError = false, bool except = false, bool noWait = false, TimeSpan? timeout = null)
+    {
+        if (maxSize < 0) throw new ArgumentOutOfRangeException(nameof(maxSize), maxSize, "A buffer holds 0 bytes or more.");
+        if (except && type <= 0)
+            throw new ArgumentException("MSG_EXCEPT takes the first message whose type is not the given one: give a type of 1 or more.", nameof(except));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int ms = noWait ? 0 : Lab.ToMilliseconds(timeout);
+        int flags = SysVCalls.IPC_NOWAIT | (noError ? MSG_NOERROR : 0) | (except ? MSG_EXCEPT : 0);
+        var buffer = new byte[sizeof(long) + maxSize];
+        string wanted = WhatType(type, except);
+        fixed (byte* p = buffer)
+        {
+            bool waited = false;
+            long deadline = Environment.TickCount64 + ms;
+            int sleep = 1;
+            nint n;
+            while (true)
+            {
+                n = msgrcv(Id, p, (nuint)maxSize, (nint)type, flags);
+                if (n >= 0) break;
+                int e = Marshal.GetLastPInvokeError();
+                if (e == Errno.EINTR) continue;
+                if (e != Errno.ENOMSG || noWait)
+                    throw Failure(NativeCall.MsgRcv, e, waited, $"receive {wanted} from queue {Id} into {maxSize} bytes");
+                if (Environment.TickCount64 >= deadline)
+                    throw TimedOut(ms, $"receive {wanted} from message queue {Id}", "none came",
+                        "a sender must send a message this receive selects: check the types both sides use");
+                if (!waited) EventTrace.Record(TraceKind.Blocked, $"msgrcv {wanted} from queue {Id} waits");
+                waited = true;
+                Thread.Sleep(sleep);
+                sleep = Math.Min(sleep * 2, 10);
+            }
+            var message = new SysVMessage(*(long*)p, buffer.AsSpan(sizeof(long), (int)n).ToArray());
+            if (waited) EventTrace.Record(TraceKind.Woke, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
+            else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
+            return message;
+        }
+    }
+
+    private static string WhatType(long type, bool except) =>
+        type == 0 ? "a message of any type (type 0)" :
+        except ? $"a message of any type but {type} (MSG_EXCEPT)" :
+        type > 0 ? $"a message of type {type}" :
+        $"a message of type {-type} or lower (type {type})";
+
+    /// <summary>A failed send or receive. A queue removed while we waited: a process blocked in the kernel gets
+    /// EIDRM; our wait tries again and again with IPC_NOWAIT, so the kernel says EINVAL (no such id) instead —
+    /// reported as the EIDRM a blocked C program would have seen, and said so.</summary>
+    private SyscallException Failure(NativeCall call, int error, bool waited, string what)
+    {
+        if (waited && error is Errno.EINVAL or Errno.EIDRM)
+            return new SyscallException(call, Errno.EIDRM,
+                $"message queue {Id} was removed (by its owner, or ipcrm) while {EventTrace.ProcessName} (pid {Environment.ProcessId}) waited to {what}",
+                "remove a queue only when every process is done with it: its creator last",
+                "a process blocked in the kernel gets EIDRM; this wait retried with IPC_NOWAIT and found the id gone");
+        return Explain.Failure(call, error, what);
+    }
+
+    private WaitTimeoutException TimedOut(int ms, string what, string outcome, string hint)
+    {
+        string holds;
+        try
+        {
+            var s = Stat();
+            holds = $"The queue holds {s.QNum} message(s), {s.CBytes:N0} of {s.QBytes:N0} bytes; " +
+                $"last sender: {Who(s.LastSenderPid)}, last receiver: {Who(s.LastReceiverPid)}.";
+        }
+        catch (SyscallException)
+        {
+            holds = "The queue cannot be read any more (removed?).";
+        }
+        return new WaitTimeoutException(
+            $"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s to {what}, but {outcome}. {holds} {char.ToUpperInvariant(hint[0])}{hint[1..]}.");
+    }
+
+    private static string Who(int pid) => pid == 0 ? "nobody yet" : pid == Environment.ProcessId ? $"this process (pid {pid})" : $"pid {pid}";
+
+    /// <summary>msgctl(IPC_STAT).</summary>
+    public SysVMessageQueueStat Stat()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        MsqidDs ds;
+        if (msgctl(Id, IPC_STAT, &ds) == -1) throw Explain.Failure(NativeCall.MsgCtlStat, Marshal.GetLastPInvokeError(), $"queue {Id}");
+        return new SysVMessageQueueStat((long)ds.QNum, (long)ds.CBytes, (long)ds.QBytes, ds.LastSenderPid, ds.LastReceiverPid);
+    }
+
+    /// <summary>msgctl(IPC_RMID): removes the queue now; its messages are lost, and processes waiting on it fail
+    /// with EIDRM. Any process with write permission may do it, not only the creator.</summary>
+    public void Remove()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (msgctl(Id, IPC_RMID, null) == -1) throw Explain.Failure(NativeCall.MsgCtlRemove, Marshal.GetLastPInvokeError(), $"queue {Id}");
+        // The id may be reused by a new queue from now on: Dispose must not remove that one.
+        _removed = true;
+        if (_owner) ObjectRegistry.Remove("msg", Id.ToString(), Key);
+        EventTrace.Record(TraceKind.Note, $"msgctl(IPC_RMID) queue {Id}");
+    }
+
+    /// <summary>A child gets the id and uses the same queue; it does not own it.</summary>
+    public ChildTransfer PrepareTransfer() => new([], Id.ToString());
+
+    static SysVMessageQueue IChildTransferable<SysVMessageQueue>.FromTransfer(int[] fds, string state) => Open(int.Parse(state));
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_owner || _removed) return;
+        msgctl(Id, IPC_RMID, null);
+        ObjectRegistry.Remove("msg", Id.ToString(), Key);
+    }
+
+    public override string ToString()
+    {
+        if (_disposed) return $"message queue {Id} (disposed)";
+        try
+        {
+            var s = Stat();
+            return $"message queue {Id}: {s.QNum} message(s), {s.CBytes:N0} of {s.QBytes:N0} bytes";
+        }
+        catch (SyscallException)
+        {
+            return $"message queue {Id} (removed)";
+        }
+    }
+}
