@@ -127,24 +127,13 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
         {
             *(long*)p = type;
             data.CopyTo(buffer, sizeof(long));
-            bool waited = false;
-            long deadline = Environment.TickCount64 + ms;
-            int sleep = 1;
-            while (true)
-            {
-                if (msgsnd(Id, p, (nuint)data.Length, SysVCalls.IPC_NOWAIT) == 0) break;
-                int e = Marshal.GetLastPInvokeError();
-                if (e == Errno.EINTR) continue;
-                if (e != Errno.EAGAIN || noWait)
-                    throw Failure(NativeCall.MsgSnd, e, waited, $"send a {data.Length}-byte message of type {type} to queue {Id}");
-                if (Environment.TickCount64 >= deadline)
-                    throw TimedOut(ms, $"send a {data.Length}-byte message of type {type} to message queue {Id}", "it stayed full",
-                        "a full queue empties only when a receiver takes messages: is one running, and does it receive the types you send?");
-                if (!waited) EventTrace.Record(TraceKind.Blocked, $"msgsnd type {type} to queue {Id} waits: the queue is full");
-                waited = true;
-                Thread.Sleep(sleep);
-                sleep = Math.Min(sleep * 2, 10);
-            }
+            nint message = (nint)p;
+            RetryWhile(Errno.EAGAIN, noWait, ms,
+                () => msgsnd(Id, (void*)message, (nuint)data.Length, SysVCalls.IPC_NOWAIT),
+                (e, w) => Failure(NativeCall.MsgSnd, e, w, $"send a {data.Length}-byte message of type {type} to queue {Id}"),
+                () => TimedOut(ms, $"send a {data.Length}-byte message of type {type} to message queue {Id}", "it stayed full",
+                    "a full queue empties only when a receiver takes messages: is one running, and does it receive the types you send?"),
+                $"msgsnd type {type} to queue {Id} waits: the queue is full", out bool waited);
             if (waited) EventTrace.Record(TraceKind.Woke, $"msgsnd type {type} to queue {Id} done");
             else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgsnd type {type}, {data.Length} bytes to queue {Id}");
         }
@@ -167,30 +156,41 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
         string wanted = WhatType(type, except);
         fixed (byte* p = buffer)
         {
-            bool waited = false;
-            long deadline = Environment.TickCount64 + ms;
-            int sleep = 1;
-            nint n;
-            while (true)
-            {
-                n = msgrcv(Id, p, (nuint)maxSize, (nint)type, flags);
-                if (n >= 0) break;
-                int e = Marshal.GetLastPInvokeError();
-                if (e == Errno.EINTR) continue;
-                if (e != Errno.ENOMSG || noWait)
-                    throw Failure(NativeCall.MsgRcv, e, waited, $"receive {wanted} from queue {Id} into {maxSize} bytes");
-                if (Environment.TickCount64 >= deadline)
-                    throw TimedOut(ms, $"receive {wanted} from message queue {Id}", "none came",
-                        "a sender must send a message this receive selects: check the types both sides use");
-                if (!waited) EventTrace.Record(TraceKind.Blocked, $"msgrcv {wanted} from queue {Id} waits");
-                waited = true;
-                Thread.Sleep(sleep);
-                sleep = Math.Min(sleep * 2, 10);
-            }
+            nint into = (nint)p;
+            long n = RetryWhile(Errno.ENOMSG, noWait, ms,
+                () => msgrcv(Id, (void*)into, (nuint)maxSize, (nint)type, flags),
+                (e, w) => Failure(NativeCall.MsgRcv, e, w, $"receive {wanted} from queue {Id} into {maxSize} bytes"),
+                () => TimedOut(ms, $"receive {wanted} from message queue {Id}", "none came",
+                    "a sender must send a message this receive selects: check the types both sides use"),
+                $"msgrcv {wanted} from queue {Id} waits", out bool waited);
             var message = new SysVMessage(*(long*)p, buffer.AsSpan(sizeof(long), (int)n).ToArray());
             if (waited) EventTrace.Record(TraceKind.Woke, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
             else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
             return message;
+        }
+    }
+
+    /// <summary>A System V queue cannot be polled, so a wait bounded by a timeout is the call made with IPC_NOWAIT
+    /// again and again while it fails with <paramref name="busy"/> (full: EAGAIN; empty: ENOMSG), sleeping 1 ms,
+    /// then longer, up to 10 ms. Returns what the call returned; <paramref name="waited"/> says whether it had to.</summary>
+    private static long RetryWhile(int busy, bool noWait, int ms, Func<long> call, Func<int, bool, Exception> failure,
+        Func<Exception> timedOut, string blockedNote, out bool waited)
+    {
+        waited = false;
+        long deadline = Environment.TickCount64 + ms;
+        int sleep = 1;
+        while (true)
+        {
+            long result = call();
+            if (result >= 0) return result;
+            int e = Marshal.GetLastPInvokeError();
+            if (e == Errno.EINTR) continue;
+            if (e != busy || noWait) throw failure(e, waited);
+            if (Environment.TickCount64 >= deadline) throw timedOut();
+            if (!waited) EventTrace.Record(TraceKind.Blocked, blockedNote);
+            waited = true;
+            Thread.Sleep(sleep);
+            sleep = Math.Min(sleep * 2, 10);
         }
     }
 
