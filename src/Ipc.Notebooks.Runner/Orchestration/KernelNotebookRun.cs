@@ -21,7 +21,6 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
     // Beyond nbclient's own timeouts: shutting the kernel down, Python's start, a slow machine.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
-    private const int StderrTailChars = 4000;
 
     public (NotebookReport Report, NotebookDocument Executed) Execute(string notebookPath)
     {
@@ -188,7 +187,7 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
         private readonly Stopwatch _overall = Stopwatch.StartNew();
         private readonly TimeSpan _overallLimit;
         private readonly BlockingCollection<JsonObject?> _events = [];
-        private readonly StringBuilder _stderrTail = new();
+        private readonly OutputTail _stderr = new();
         private int? _kernelPid;
         private double? _launchTime;
 
@@ -200,7 +199,7 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
             _ownGroup = ownGroup;
             _overallLimit = overallLimit;
             new Thread(ReadEvents) { IsBackground = true, Name = "nbclient events" }.Start();
-            new Thread(ReadStderr) { IsBackground = true, Name = "nbclient stderr" }.Start();
+            _stderr.Follow(process.StandardError, "nbclient stderr");
         }
 
         public static Driver Start(NotebookDocument notebook, string sourcePath, string scratch, string resultsPath,
@@ -294,14 +293,12 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
 
         public string Ended()
         {
-            if (!_process.WaitForExit(5000)) return "still running";
-            return _process.ExitCode > 128 ? $"killed by signal {_process.ExitCode - 128}" : $"exit code {_process.ExitCode}";
+            return OutputTail.HowItEnded(_process);
         }
 
         public string StderrTailText()
         {
-            string tail;
-            lock (_stderrTail) tail = _stderrTail.ToString().Trim();
+            var tail = _stderr.ToString();
             return tail.Length > 0 ? $"\nLast output of the kernel and its Jupyter driver on stderr:\n{tail}" : "";
         }
 
@@ -342,7 +339,7 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
                     }
                     catch (System.Text.Json.JsonException)
                     {
-                        lock (_stderrTail) Append(line);
+                        _stderr.Append(line + "\n");
                     }
                 }
             }
@@ -351,24 +348,6 @@ internal sealed partial class KernelNotebookRun(RunOptions options, TextWriter p
                 // The pipe broke with the process: same as the end of the stream.
             }
             _events.Add(null);
-        }
-
-        private void ReadStderr()
-        {
-            try
-            {
-                while (_process.StandardError.ReadLine() is { } line)
-                    lock (_stderrTail) Append(line);
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        private void Append(string line)
-        {
-            _stderrTail.AppendLine(line);
-            if (_stderrTail.Length > StderrTailChars) _stderrTail.Remove(0, _stderrTail.Length - StderrTailChars);
         }
 
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -10,19 +10,17 @@ namespace Ipc.Notebooks.Runner.Orchestration;
 // or reloaded, and a killed worker takes nothing else down with it.
 internal sealed class WorkerProcess : IDisposable
 {
-    private const int StderrTailChars = 4000;
-
     private readonly Process _process;
     private readonly JsonLines _commands;
     private readonly BlockingCollection<WorkerEvent?> _events = [];
-    private readonly StringBuilder _stderrTail = new();
+    private readonly OutputTail _stderr = new();
 
     private WorkerProcess(Process process)
     {
         _process = process;
         _commands = new JsonLines(process.StandardInput);
         new Thread(ReadEvents) { IsBackground = true, Name = "worker events" }.Start();
-        new Thread(ReadStderr) { IsBackground = true, Name = "worker stderr" }.Start();
+        _stderr.Follow(process.StandardError, "worker stderr");
     }
 
     public static WorkerProcess Start(string notebookDirectory, string resultsPath)
@@ -70,17 +68,12 @@ internal sealed class WorkerProcess : IDisposable
 
     public string Ended()
     {
-        if (!_process.WaitForExit(5000)) return "still running";
-        if (_process.ExitCode > 128) return $"killed by signal {_process.ExitCode - 128}";
-        return $"exit code {_process.ExitCode}";
+        return OutputTail.HowItEnded(_process);
     }
 
     public string StderrTail
     {
-        get
-        {
-            lock (_stderrTail) return _stderrTail.ToString().Trim();
-        }
+        get => _stderr.ToString();
     }
 
     public void Kill()
@@ -112,34 +105,12 @@ internal sealed class WorkerProcess : IDisposable
             while (_process.StandardOutput.ReadLine() is { } line)
             {
                 if (JsonLines.Parse<WorkerEvent>(line) is { } message) _events.Add(message);
-                else AppendStderr("(stdout) " + line + "\n");
+                else _stderr.Append("(stdout) " + line + "\n");
             }
         }
         catch (IOException)
         {
         }
         _events.Add(null);
-    }
-
-    private void ReadStderr()
-    {
-        var buffer = new char[4096];
-        try
-        {
-            int read;
-            while ((read = _process.StandardError.Read(buffer, 0, buffer.Length)) > 0) AppendStderr(new string(buffer, 0, read));
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private void AppendStderr(string text)
-    {
-        lock (_stderrTail)
-        {
-            _stderrTail.Append(text);
-            if (_stderrTail.Length > StderrTailChars) _stderrTail.Remove(0, _stderrTail.Length - StderrTailChars);
-        }
     }
 }

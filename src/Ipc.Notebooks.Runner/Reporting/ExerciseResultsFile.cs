@@ -7,20 +7,17 @@ namespace Ipc.Notebooks.Runner.Reporting;
 // exercise counts. Lines that do not parse are skipped: a check killed mid-write must not void the others.
 internal static class ExerciseResultsFile
 {
-    public static IReadOnlyList<ExerciseResult> Read(string path)
+    public static IReadOnlyList<ExerciseResultLine> Read(string path)
     {
         if (!File.Exists(path)) return [];
-        var byExercise = new Dictionary<string, ExerciseResult>(StringComparer.Ordinal);
+        var byExercise = new Dictionary<string, ExerciseResultLine>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var line in File.ReadLines(path))
         {
-            if (Parse(line) is not { } result) continue;
+            if (ExerciseResultLine.Parse(line) is not { } result) continue;
             if (!byExercise.ContainsKey(result.Exercise)) order.Add(result.Exercise);
             byExercise[result.Exercise] = result;
         }
         return [.. order.Select(id => byExercise[id])];
     }
-
-    private static ExerciseResult? Parse(string line) =>
-        ExerciseResultLine.Parse(line) is { } r ? new ExerciseResult(r.Exercise, r.Points, r.Earned, r.Status, r.Message) : null;
 }

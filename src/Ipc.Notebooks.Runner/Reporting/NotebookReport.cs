@@ -1,8 +1,8 @@
+using Ipc.Contracts;
+
 namespace Ipc.Notebooks.Runner.Reporting;
 
 internal sealed record CellFailure(int Cell, string FirstLine, string Message);
-
-internal sealed record ExerciseResult(string Exercise, double Points, double Earned, string Status, string? Message);
 
 // What happened to one notebook: the summary table, results.json and the exit code are all made from this.
 internal sealed class NotebookReport(string name, string sourcePath)
@@ -23,7 +23,7 @@ internal sealed class NotebookReport(string name, string sourcePath)
     /// <summary>From starting the worker or kernel to the first code cell's result: what a student waits for.</summary>
     public double? FirstResultSeconds { get; set; }
     public List<CellFailure> Failures { get; } = [];
-    public IReadOnlyList<ExerciseResult> Exercises { get; set; } = [];
+    public IReadOnlyList<ExerciseResultLine> Exercises { get; set; } = [];
 
     public double PointsPossible => Exercises.Sum(e => e.Points);
     public double PointsEarned => Exercises.Sum(e => e.Earned);

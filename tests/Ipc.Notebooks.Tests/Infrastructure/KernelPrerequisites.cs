@@ -61,6 +61,8 @@ internal static class KernelPrerequisites
         File.Exists("/usr/bin/python3") && File.Exists("/usr/bin/jupyter") &&
         Run("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client, nbconvert"], TimeSpan.FromSeconds(60)).ExitCode == 0;
 
+    /// <summary>Runs a program to its end, bounded by <paramref name="limit"/> (then its whole tree is killed and the
+    /// test fails), with stdout and stderr together; the one way these tests start a program.</summary>
     public static (int ExitCode, string Output) Run(string program, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)

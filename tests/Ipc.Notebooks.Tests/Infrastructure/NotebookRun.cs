@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Ipc.Notebooks.Tests.Infrastructure;
@@ -91,7 +89,8 @@ internal sealed class NotebookRun
             var args = new List<string> { Paths.RunnerDll, "run", NotebookCatalog.PathOf(notebook), "--out", outDir };
             if (answers is { } set) args.AddRange(["--answers", Paths.Solutions(set)]);
             if (engine == Engine.Kernel) args.AddRange(["--engine", "kernel"]);
-            var (exitCode, log) = RunBounded("dotnet", args, engine == Engine.Kernel ? KernelLimit : RunnerLimit);
+            // The runner's worker and the children it started go with it when it is killed: the library ties them to it.
+            var (exitCode, log) = KernelPrerequisites.Run("dotnet", args, engine == Engine.Kernel ? KernelLimit : RunnerLimit);
             var resultsPath = Path.Combine(outDir, "results.json");
             var executedPath = Path.Combine(outDir, notebook);
             return new NotebookRun(notebook, exitCode, log,
@@ -102,27 +101,6 @@ internal sealed class NotebookRun
         {
             Directory.Delete(outDir, recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Log) RunBounded(string program, IEnumerable<string> args, TimeSpan limit)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(limit))
-        {
-            // The runner's worker and the children it started go with it: the course library ties them to it.
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"The runner did not finish {string.Join(' ', args)} within {limit.TotalMinutes} minutes.\n{log}");
-        }
-        process.WaitForExit();
-        lock (log) return (process.ExitCode, log.ToString());
     }
 }
 
