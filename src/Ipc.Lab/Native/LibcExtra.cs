@@ -29,6 +29,9 @@ internal static unsafe partial class LibcExtra
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
 
+    /// <summary>usleep(3): a sleep finer than Thread.Sleep's milliseconds, for waits that must poll.</summary>
+    [LibraryImport(Libc)] public static partial int usleep(uint microseconds);
+
     [LibraryImport(Libc, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
 
     /// <summary>preadv2/pwritev2 flag: fail with EAGAIN instead of blocking, for this call only (the descriptor's
