@@ -136,6 +136,25 @@ public class MessageQueueTests : LeavesNoKernelObjects
     }
 
     [Fact]
+    public void A_bounded_receive_sleeps_inside_msgrcv_and_a_message_wakes_it_at_once()
+    {
+        using var queue = SysVMessageQueue.Create();
+        using var child = Fork.Run(queue, q =>
+        {
+            q.Send(9, "ready");
+            Console.WriteLine($"got: {q.Receive(5, timeout: TimeSpan.FromSeconds(30)).Text}");
+        });
+        Assert.Equal("ready", queue.Receive(9, timeout: Long).Text);
+        // Blocked in the kernel, as a C program is — not retrying in a loop: one of its threads sleeps in do_msgrcv.
+        Assert.True(Proc.Eventually(() => Directory.GetDirectories($"/proc/{child.Pid}/task")
+            .Any(t => File.ReadAllText(Path.Combine(t, "wchan")).Contains("msgrcv", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+            "no thread of the child sleeps in msgrcv");
+        queue.Send(5, "wake");
+        Assert.True(child.Wait(Long).Success, child.ToString());
+        Assert.Contains("got: wake", child.StandardOutput);
+    }
+
+    [Fact]
     public void A_type_of_0_or_less_is_refused_before_the_call()
     {
         using var queue = SysVMessageQueue.Create();
