@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -168,6 +169,39 @@ public sealed unsafe class PosixMessageQueue : IDisposable, IChildTransferable<P
         return $"it holds {a.CurrentMessages} of {a.MaxMessages} message(s)";
     }
 
+    /// <summary>poll(2) on the queue: a POSIX queue is a descriptor, so it can wait in poll, select or epoll
+    /// next to pipes and sockets — which a System V queue (an id, not a descriptor) cannot. True when a message
+    /// is waiting (POLLIN) before the timeout ends.</summary>
+    public bool Poll(TimeSpan timeout)
+    {
+        bool readable = (Sys.PollOne(Fd, LibC.POLLIN, Lab.ToMilliseconds(timeout)) & LibC.POLLIN) != 0;
+        if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"poll {Name}: {(readable ? "a message is waiting" : "nothing before the timeout")}");
+        return readable;
+    }
+
+    /// <summary>mq_notify with SIGEV_THREAD: asks the kernel to tell this process once when a message arrives in
+    /// this queue while it is empty (and nobody waits in mq_receive). One process per queue may be registered;
+    /// the registration is used up by the notification. <see cref="PosixNotification.Wait"/> waits for it, with a
+    /// timeout; disposing the notification before it came cancels it (mq_notify(NULL)).</summary>
+    public PosixNotification Notify()
+    {
+        var notification = new PosixNotification(this);
+        var ev = new SigEvent { Value = notification.Token, Notify = SIGEV_THREAD, Function = &PosixNotification.Fired };
+        if (mq_notify(Fd, &ev) == -1)
+        {
+            int e = Marshal.GetLastPInvokeError();
+            notification.Forget();
+            throw Explain.Failure(NativeCall.MqNotify, e, Name);
+        }
+        EventTrace.Record(TraceKind.Note, $"mq_notify {Name}: registered");
+        return notification;
+    }
+
+    internal void CancelNotify()
+    {
+        if (_fd >= 0) mq_notify(_fd, null);
+    }
+
     /// <summary>mq_unlink: removes the name now; processes that have the queue open keep using it until they close it.</summary>
     public void Unlink()
     {
@@ -195,4 +229,53 @@ public sealed unsafe class PosixMessageQueue : IDisposable, IChildTransferable<P
     }
 
     public override string ToString() => _fd < 0 ? $"{Name} (closed)" : $"POSIX message queue {Name}: {Describe()}";
+}
+
+/// <summary>One mq_notify registration (<see cref="PosixMessageQueue.Notify"/>): glibc calls <see cref="Fired"/> on a
+/// thread of its own when the kernel notifies; <see cref="Wait"/> waits for that, with a timeout.</summary>
+public sealed class PosixNotification : IDisposable
+{
+    // The kernel passes back sigev_value, not a managed object: a number that finds the registration.
+    private static readonly ConcurrentDictionary<nint, PosixNotification> Pending = new();
+    private static long _next;
+
+    private readonly PosixMessageQueue _queue;
+    private readonly ManualResetEventSlim _fired = new();
+
+    internal PosixNotification(PosixMessageQueue queue)
+    {
+        _queue = queue;
+        Token = (nint)Interlocked.Increment(ref _next);
+        Pending[Token] = this;
+    }
+
+    internal nint Token { get; }
+
+    /// <summary>Whether the notification came.</summary>
+    public bool HasFired => _fired.IsSet;
+
+    [UnmanagedCallersOnly]
+    internal static void Fired(nint token)
+    {
+        if (!Pending.TryRemove(token, out var n)) return;
+        EventTrace.Record(TraceKind.Woke, $"mq_notify {n._queue.Name}: a message arrived in the empty queue");
+        n._fired.Set();
+    }
+
+    /// <summary>Waits until the notification came, for at most the timeout.</summary>
+    public void Wait(TimeSpan? timeout = null)
+    {
+        int ms = Lab.ToMilliseconds(timeout);
+        if (_fired.Wait(ms)) return;
+        throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s for mq_notify on {_queue.Name}, but no notification came. " +
+            "The kernel notifies only when a message arrives in an EMPTY queue while no process waits in mq_receive: was the queue empty when the sender sent, and did someone send?");
+    }
+
+    internal void Forget() => Pending.TryRemove(Token, out _);
+
+    public void Dispose()
+    {
+        if (Pending.TryRemove(Token, out _)) _queue.CancelNotify();
+        _fired.Dispose();
+    }
 }

@@ -88,6 +88,8 @@ internal static class Explain
             "send shorter messages, or create the queue with a larger messageSize (at most /proc/sys/fs/mqueue/msgsize_max)"),
         [(NativeCall.MqTimedSend, Errno.EBADF)] = ("the queue's descriptor is closed", "do not use a queue after disposing it"),
         [(NativeCall.MqTimedReceive, Errno.EBADF)] = ("the queue's descriptor is closed", "do not use a queue after disposing it"),
+        [(NativeCall.MqNotify, Errno.EBUSY)] = ("another registration for notification exists on this queue already (one process, once, per queue)",
+            "wait for the notification you asked for (or dispose it) before asking again"),
         [(NativeCall.MqUnlink, Errno.ENOENT)] = ("no POSIX message queue has that name: it was removed already", "unlink each queue exactly once"),
         [(NativeCall.Pipe2, Errno.EMFILE)] = ("this process has too many descriptors open", "close descriptors you no longer need (dispose pipes)"),
     };

@@ -95,4 +95,5 @@ internal sealed record NativeCall
     public static readonly NativeCall MqTimedReceive = new("mq_timedreceive");
     public static readonly NativeCall MqGetAttr = new("mq_getattr");
     public static readonly NativeCall MqUnlink = new("mq_unlink");
+    public static readonly NativeCall MqNotify = new("mq_notify");
 }

@@ -42,4 +42,20 @@ internal static unsafe partial class PosixIpcCalls
     [LibraryImport(Libc, SetLastError = true)] public static partial int mq_getattr(int queue, MqAttr* attributes);
     [LibraryImport(Libc, SetLastError = true)] public static partial int mq_close(int queue);
     [LibraryImport(Libc, SetLastError = true)] public static partial int mq_unlink(byte* name);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int mq_notify(int queue, SigEvent* notification);
+
+    /// <summary>SIGEV_THREAD: glibc runs sigev_notify_function on a new thread of its own.</summary>
+    public const int SIGEV_THREAD = 2;
+
+    /// <summary>struct sigevent on 64-bit Linux (64 bytes): sigev_value, sigev_signo, sigev_notify, then a union
+    /// whose SIGEV_THREAD arm is the function and its pthread attributes.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    public struct SigEvent
+    {
+        [FieldOffset(0)] public nint Value;
+        [FieldOffset(8)] public int Signo;
+        [FieldOffset(12)] public int Notify;
+        [FieldOffset(16)] public delegate* unmanaged<nint, void> Function;
+        [FieldOffset(24)] public nint Attributes;
+    }
 }
