@@ -68,7 +68,8 @@ void SpawnSection()
     o.WriteLine("|---|---:|---:|---:|---|");
     if (baselines.HasC) Row("C: posix_spawn(/bin/true) + waitpid (floor)", baselines.SpawnTrue(spawnN) with { Count = spawnN }, null);
     Row("Command.Start(\"/bin/true\").Wait()", Measure.CommandTrue(commandN), null);
-    Row("Fork.Run(() => {}), cached body", Measure.CachedBody(cachedN), 100);
+    Row("Fork.Run(() => {}), cached body, host ready", Measure.CachedBody(cachedN, readyHost: true), 10);
+    Row("Fork.Run(() => {}), cached body, back to back", Measure.CachedBody(cachedN, readyHost: false), null);
     Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), 1500);
     Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", ColdBodies(coldN), 1500);
     o.WriteLine();

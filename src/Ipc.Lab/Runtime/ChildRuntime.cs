@@ -24,7 +24,12 @@ internal static class ChildRuntime
         if (getppid() != parent) return 137;
 
         bool warm = args.Length > 1 && args[1] == "--warm";
-        if (warm) WarmUp();
+        if (warm)
+        {
+            WarmUp();
+            // Only now does the pool count this host as ready (ChildPool.AwaitReady).
+            Send([ChildJob.ReadyMarker]);
+        }
         var job = warm ? ReceiveJob() : ReadJob();
         if (job.WorkingDirectory != Environment.CurrentDirectory && Directory.Exists(job.WorkingDirectory))
             Environment.CurrentDirectory = job.WorkingDirectory;
@@ -120,9 +125,10 @@ internal static class ChildRuntime
 
     private static object RebuildAs<T>(int[] fds, string state) where T : IChildTransferable<T> => T.FromTransfer(fds, state);
 
-    private static void Send(ControlMessage message)
+    private static void Send(ControlMessage message) => Send(JsonSerializer.SerializeToUtf8Bytes(message, LabJson.Default.ControlMessage));
+
+    private static void Send(byte[] bytes)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, LabJson.Default.ControlMessage);
         unsafe
         {
             fixed (byte* p = bytes) write(ChildJob.ControlFd, p, bytes.Length);
