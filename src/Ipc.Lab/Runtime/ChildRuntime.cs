@@ -69,7 +69,10 @@ internal static class ChildRuntime
         return 0;
     }
 
-    /// <summary>What every body needs anyway, done before the job arrives: the console, the serializer.</summary>
+    /// <summary>What every body needs anyway, done before the job arrives (a pre-started host says it is ready
+    /// only after this): the console, the serializer, and the steps that turn a job into a running body —
+    /// loading an assembly by path, finding its Run method as a delegate, and rebuilding a plain argument
+    /// from JSON (the reflection-based serializer's first use alone costs milliseconds).</summary>
     private static void WarmUp()
     {
         _ = Console.Out;
@@ -77,6 +80,16 @@ internal static class ChildRuntime
         var sample = new ChildJob("warm-up", "", "", [new ChildArgument("", "1", [], null)], true, 1, "/", false);
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(sample, LabJson.Default.ChildJob), LabJson.Default.ChildJob);
         JsonSerializer.SerializeToUtf8Bytes(new ControlMessage(new TraceEvent(0, 0, "", TraceKind.Note, "")), LabJson.Default.ControlMessage);
+        var self = Assembly.LoadFrom(typeof(ChildRuntime).Assembly.Location).GetType(typeof(WarmBody).FullName!, throwOnError: true)!;
+        var run = self.GetMethod(nameof(WarmBody.Run))!.CreateDelegate<Action<object?[]>>();
+        run([Rebuild(new ChildArgument(typeof(int).AssemblyQualifiedName!, "1", [], null)),
+             Rebuild(new ChildArgument(typeof(string[]).AssemblyQualifiedName!, "[\"a\"]", [], null))]);
+    }
+
+    /// <summary>Shaped as a compiled body (a static Run taking the arguments), for <see cref="WarmUp"/>.</summary>
+    private static class WarmBody
+    {
+        public static void Run(object?[] args) => GC.KeepAlive(args);
     }
 
     /// <summary>A pre-started host: waits for its job and the descriptors that come with it, then puts them at
