@@ -15,7 +15,7 @@ internal static class RoslynLocation
 {
     private static readonly string[] Names = ["Microsoft.CodeAnalysis", "Microsoft.CodeAnalysis.CSharp"];
 
-    /// <summary>The folder Roslyn was loaded from, for the compiler's first line on stderr when asked.</summary>
+    /// <summary>The folder Roslyn is loaded from: the SDK's bincore, or roslyn/ next to this program.</summary>
     public static string Directory { get; private set; } = "";
 
 #pragma warning disable CA2255 // Must run before Main is compiled: Main's types reach Roslyn's.
