@@ -28,8 +28,10 @@ int spawnN = quick ? 50 : 200, commandN = quick ? 30 : 100, cachedN = quick ? 15
 int pingN = quick ? 5_000 : 30_000, pythonN = quick ? 3_000 : 10_000;
 var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 600);
 string? mib = args.FirstOrDefault(a => a.StartsWith("--stream-mib=", StringComparison.Ordinal));
-long streamTotal = (mib is not null ? long.Parse(mib["--stream-mib=".Length..], CultureInfo.InvariantCulture) : quick ? 64L : 256L) << 20;
-int streamRepeats = quick ? 1 : 3;
+long streamTotal = (mib is not null ? long.Parse(mib["--stream-mib=".Length..], CultureInfo.InvariantCulture) : quick ? 32L : 128L) << 20;
+int streamRepeats = quick ? 3 : 5;
+// Every figure the issue sets a target for, by the key results.json gives it; printed as one table at the end.
+var results = new Dictionary<string, double>();
 
 // The unique bodies compiled here would otherwise pile up in the user's cache, run after run. Set before the
 // library's first use: it reads the variable once.
@@ -46,13 +48,15 @@ o.WriteLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; command: `dotnet r
 o.WriteLine($"- machine: {CpuModel()}, {Environment.ProcessorCount} CPUs, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}");
 o.WriteLine($"- baselines: {baselines.Gcc ?? "gcc not found: the C column is skipped"} (-O2); {baselines.Python ?? "python3 not found: the Python column is skipped"}");
 o.WriteLine($"- pinned = parent and child both on CPU {pinCpu} (sched_setaffinity); unpinned = the scheduler places them on any of the {Environment.ProcessorCount} CPUs");
-o.WriteLine($"- load average at start: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (other work on the machine shows up in every column alike)");
+double loadAtStart = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+o.WriteLine($"- load average at start: {loadAtStart:0.00} (other work on the machine shows up in every column alike)");
 o.WriteLine("- figures: median and p99 over n samples; one run, so compare columns of the same row, not against other machines");
 o.WriteLine();
 
 if (Wanted("spawn")) SpawnSection();
 if (Wanted("pingpong")) PingPongSection();
 if (Wanted("stream")) StreamSection();
+TargetsSection();
 
 o.WriteLine($"Whole run: {wall.Elapsed.TotalSeconds:0} s.");
 try { Directory.Delete(bodyCache, recursive: true); }
@@ -66,11 +70,18 @@ void SpawnSection()
     o.WriteLine();
     o.WriteLine("| what | n | median ms | p99 ms | target (median) |");
     o.WriteLine("|---|---:|---:|---:|---|");
-    if (baselines.HasC) Row("C: posix_spawn(/bin/true) + waitpid (floor)", baselines.SpawnTrue(spawnN) with { Count = spawnN }, null);
+    Stats? spawnTrue = baselines.HasC ? baselines.SpawnTrue(spawnN) with { Count = spawnN } : null;
+    if (spawnTrue is { } c) Row("C: posix_spawn(/bin/true) + waitpid (floor)", c, null);
     Row("Command.Start(\"/bin/true\").Wait()", Measure.CommandTrue(commandN), null);
-    Row("Fork.Run(() => {}), cached body", Measure.CachedBody(cachedN), 100);
-    Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), 1500);
-    Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", ColdBodies(coldN), 1500);
+    var cached = Measure.CachedBody(cachedN, readyHost: true);
+    Row("Fork.Run(() => {}), cached body, host ready", cached, 10);
+    results["fork_cached_ms"] = cached.Median;
+    if (spawnTrue is { } floor) results["fork_cached_over_posix_spawn"] = cached.Median / floor.Median;
+    Row("Fork.Run(() => {}), cached body, back to back", Measure.CachedBody(cachedN, readyHost: false), null);
+    Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), null);
+    var cold = ColdBodies(coldN);
+    Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", cold, 1000);
+    results["fork_cold_ms"] = cold.Median;
     o.WriteLine();
 }
 
@@ -86,6 +97,8 @@ void PingPongSection()
         var cs = Measure.PingPong(pingN, cpu, warmup);
         Stats? py = baselines.Python is not null ? baselines.PythonPingPong(pythonN, cpu) : null;
         o.WriteLine($"| {Placement(cpu)} | {pingN} | {F(c?.Median)} | {F(c?.P99)} | {F(cs.Median)} | {F(cs.P99)} | {Ratio(cs.Median, c?.Median)} | {Ratio(cs.P99, c?.P99)} | {F(py?.Median)} | {F(py?.P99)} |");
+        if (c is { } cm) results[cpu >= 0 ? "pipe_pingpong_pinned_ratio" : "pipe_pingpong_unpinned_ratio"] = cs.Median / cm.Median;
+        if (py is { } pm && cpu >= 0) results["python_over_csharp_pingpong"] = pm.Median / cs.Median;
         o.Flush();
     }
     o.WriteLine();
@@ -96,22 +109,37 @@ void PingPongSection()
 
 void StreamSection()
 {
-    o.WriteLine($"## 3. Pipe streaming, {streamTotal >> 20} MiB, reader buffer 64 KiB (GB/s, median of {streamRepeats})");
+    o.WriteLine($"## 3. Pipe streaming, {streamTotal >> 20} MiB, reader buffer 64 KiB (GB/s, median of {streamRepeats}, C and C# runs taken in turn)");
     o.WriteLine();
     o.WriteLine("| write size | pipe capacity | placement | C GB/s | C# GB/s | C#/C |");
     o.WriteLine("|---:|---:|---|---:|---:|---:|");
+    double pinnedMin = double.MaxValue;
+    var sizes = new[] { (64, 0), (512, 0), (4096, 0), (65536, 0), (1 << 20, 0), (1 << 20, 1 << 20) };
     foreach (int cpu in new[] { pinCpu, -1 })
     {
-        foreach (var (size, capacity) in new[] { (4096, 0), (65536, 0), (1 << 20, 0), (1 << 20, 1 << 20) })
+        // Unpinned, the ratio swings with where the scheduler puts the two processes: a few sizes show it.
+        foreach (var (size, capacity) in cpu >= 0 ? sizes : sizes.Where(x => x.Item1 is 4096 or 1 << 20))
         {
-            double? c = baselines.HasC ? Median(streamRepeats, () => baselines.Stream(streamTotal, size, capacity, cpu)) : null;
-            double cs = Median(streamRepeats, () => Measure.Stream(streamTotal, size, capacity, cpu));
+            // Small writes move fewer bytes in the same time: a smaller total keeps each run about as long.
+            long total = size < 4096 ? streamTotal / 4 : streamTotal;
+            var cRuns = new List<double>();
+            var csRuns = new List<double>();
+            // In turn, C then C#, so that a change in the machine's load between the two columns shows in both.
+            for (int r = 0; r < streamRepeats; r++)
+            {
+                if (baselines.HasC) cRuns.Add(baselines.Stream(total, size, capacity, cpu));
+                csRuns.Add(Measure.Stream(total, size, capacity, cpu));
+            }
+            double? c = cRuns.Count > 0 ? MedianOf(cRuns) : null;
+            double cs = MedianOf(csRuns);
+            if (cpu >= 0 && c is double cm) pinnedMin = Math.Min(pinnedMin, cs / cm);
             o.WriteLine($"| {Size(size)} | {(capacity == 0 ? "64 KiB (default)" : Size(capacity))} | {Placement(cpu)} | {F(c)} | {F(cs)} | {Ratio(cs, c)} |");
             o.Flush();
         }
     }
+    if (pinnedMin < double.MaxValue) results["pipe_stream_pinned_min_ratio"] = pinnedMin;
     o.WriteLine();
-    o.WriteLine("The clock starts at the first byte read, in C and in C#, so the writer's start is not counted.");
+    o.WriteLine($"The clock starts at the first byte read, in C and in C#, so the writer's start is not counted. Writes under 4 KiB move {streamTotal >> 22} MiB.");
     o.WriteLine();
 }
 
@@ -141,10 +169,44 @@ Stats ColdBodies(int n)
     return Stats.Of(ms);
 }
 
-static double Median(int n, Func<double> run)
+static double MedianOf(IEnumerable<double> runs)
 {
-    var xs = Enumerable.Range(0, n).Select(_ => run()).Order().ToArray();
+    var xs = runs.Order().ToArray();
     return xs[xs.Length / 2];
+}
+
+// One table of every figure the issue (15) sets a target for, and artifacts/bench/results.json with the same keys.
+void TargetsSection()
+{
+    var targets = new (string Key, string What, string Target, Func<double, bool> Met)[]
+    {
+        ("pipe_pingpong_pinned_ratio", "pipe ping-pong, C#/C, pinned", "≤ 1.15×", v => v <= 1.15),
+        ("pipe_pingpong_unpinned_ratio", "pipe ping-pong, C#/C, unpinned", "≤ 1.15×", v => v <= 1.15),
+        ("pipe_stream_pinned_min_ratio", "pipe streaming, C#/C, pinned, smallest over the write sizes", "≥ 0.9×", v => v >= 0.9),
+        ("python_over_csharp_pingpong", "Python round trip ÷ C# round trip (pinned)", "≥ 3×", v => v >= 3),
+        ("fork_cached_ms", "Fork.Run of a cached body, host ready, ms", "≤ 10 ms", v => v <= 10),
+        ("fork_cached_over_posix_spawn", "Fork.Run of a cached body ÷ posix_spawn of /bin/true", "≤ 5×", v => v <= 5),
+        ("fork_cold_ms", "first body with a cold compiler, ms", "≤ 1000 ms", v => v <= 1000),
+    };
+    o.WriteLine("## Targets (issue 15): medians of this run");
+    o.WriteLine();
+    o.WriteLine("| figure | key | this run | target | met |");
+    o.WriteLine("|---|---|---:|---|---|");
+    foreach (var (key, what, target, met) in targets)
+    {
+        if (!results.TryGetValue(key, out double v)) continue;
+        o.WriteLine($"| {what} | `{key}` | {F(v)} | {target} | {(met(v) ? "✓" : "✗")} |");
+    }
+    o.WriteLine();
+    results["load_average_at_start"] = loadAtStart;
+    results["quick"] = quick ? 1 : 0;
+    var dir = Path.Combine(Path.GetDirectoryName(benchDir)!, "artifacts", "bench");
+    Directory.CreateDirectory(dir);
+    var json = System.Text.Json.JsonSerializer.Serialize(results.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
+        new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    File.WriteAllText(Path.Combine(dir, "results.json"), json + "\n");
+    o.WriteLine($"Written: {Path.Combine(dir, "results.json")}");
+    o.WriteLine();
 }
 
 static string F(double? v) => v switch
@@ -159,7 +221,7 @@ static string Ratio(double a, double? b) => b is double d && d > 0 ? (a / d).ToS
 
 static string Placement(int cpu) => cpu >= 0 ? $"pinned (CPU {cpu})" : "unpinned";
 
-static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB";
+static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : bytes >= 1024 ? $"{bytes >> 10} KiB" : $"{bytes} B";
 
 static string CpuModel()
 {

@@ -227,6 +227,74 @@ public class PipeTests
         Assert.Contains("pipe.WriteEnd.Close()", e.Message);
     }
 
+    // From BoundedCall.ShortestTimeoutMs on, a read or write is one blocking system call, ended by the watchdog's
+    // signal at the deadline instead of by poll(2): the same errors must come out of it.
+    private static readonly TimeSpan Direct = TimeSpan.FromMilliseconds(BoundedCall.ShortestTimeoutMs + 200);
+
+    [Fact]
+    public void A_blocking_read_with_a_long_timeout_is_interrupted_at_its_deadline_and_says_what_it_waited_for()
+    {
+        using var pipe = Pipe.Create();
+
+        var e = Assert.Throws<WaitTimeoutException>(() => pipe.ReadEnd.Read(16, Direct));
+
+        Assert.Contains("read on the pipe read end", e.Message);
+        Assert.Contains("waited 1.2 s for data to arrive", e.Message);
+        Assert.Contains("still open in this process", e.Message);
+        // The interrupted read took nothing: what is written now is read whole.
+        pipe.WriteEnd.Write("after");
+        Assert.Equal("after", pipe.ReadEnd.ReadString(16, Direct));
+    }
+
+    [Fact]
+    public void A_blocking_write_with_a_long_timeout_into_a_full_pipe_is_interrupted_and_writes_nothing()
+    {
+        using var pipe = Pipe.Create(capacity: 4096);
+        pipe.WriteEnd.Write(new byte[4096]);
+
+        var e = Assert.Throws<WaitTimeoutException>(() => pipe.WriteEnd.Write("one more", Direct));
+
+        Assert.Contains("room in the buffer", e.Message);
+        Assert.Contains("The pipe is full (4096 bytes)", e.Message);
+        Assert.Equal(4096, pipe.BytesInPipe);
+    }
+
+    [Fact]
+    public void A_large_blocking_write_that_only_partly_fits_ends_at_its_deadline_saying_how_much_went_in()
+    {
+        using var pipe = Pipe.Create();
+        for (int i = 0; i < 16; i++) pipe.WriteEnd.Write(new byte[3000]);
+        pipe.ReadEnd.ReadExactly(3000);
+
+        var e = Assert.Throws<WaitTimeoutException>(() => pipe.WriteEnd.Write(new byte[20_000], Direct));
+
+        Assert.Contains("bytes (4096 written)", e.Message);
+    }
+
+    [Fact]
+    public void A_read_blocked_in_the_kernel_is_named_by_Activity_while_it_waits()
+    {
+        using var pipe = Pipe.Create();
+        Exception? thrown = null;
+        var reader = new Thread(() =>
+        {
+            try { pipe.ReadEnd.Read(16, TimeSpan.FromSeconds(20)); }
+            catch (Exception e) { thrown = e; }
+        });
+        reader.Start();
+        string seen = "";
+        for (int i = 0; i < 200 && !seen.Contains($"(fd {pipe.ReadEnd.Fd}), waiting for data"); i++)
+        {
+            Thread.Sleep(50);
+            seen = Activity.Describe();
+        }
+        pipe.WriteEnd.Write("x");
+        Assert.True(reader.Join(TimeSpan.FromSeconds(10)), "the reader did not return after data was written");
+
+        Assert.Contains($"read on pipe read end (fd {pipe.ReadEnd.Fd}), waiting for data to arrive", seen);
+        Assert.Null(thrown);
+    }
+
     [Fact]
     public void Reads_and_writes_are_recorded_in_the_event_trace()
     {

@@ -20,7 +20,10 @@ public static class Activity
     public static string Describe()
     {
         var now = Environment.TickCount64;
-        var lines = Current.Select(kv => $"{kv.Value.What} (for {(now - kv.Value.Since) / 1000.0:F1} s)").ToArray();
+        // Pipe reads and writes that block in the kernel (Native.BoundedCall) are not entered here, which would
+        // cost every call; the watchdog that bounds them knows them.
+        var lines = Current.Values.Concat(Native.BoundedCall.InProgress())
+            .Select(a => $"{a.What} (for {(now - a.Since) / 1000.0:F1} s)").ToArray();
         return lines.Length == 0 ? "not inside any Ipc.Lab call" : string.Join("; ", lines);
     }
 

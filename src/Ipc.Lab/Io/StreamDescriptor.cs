@@ -19,7 +19,14 @@ public abstract class StreamDescriptor : FileDescriptor
 
     // Set when this kernel refuses RWF_NOWAIT for this kind of file: then every call polls first.
     private bool _pollFirst;
-    private bool _lastReadWaited;
+    // "read on pipe read end (fd 5), waiting for data to arrive": built once, named by Activity while blocked.
+    private string? _readWait, _writeWait;
+
+    /// <summary>Whether this call can be one blocking read(2) or write(2), as in C, with the watchdog of
+    /// <see cref="BoundedCall"/> keeping its bound. Not with the trace on: only the no-wait-then-poll order can
+    /// tell a call that blocked from one that did not (the trace's Blocked and Woke events). Not for timeouts
+    /// shorter than the watchdog can keep exactly.</summary>
+    private bool Direct(int ms) => !EventTrace.Enabled && ms >= BoundedCall.ShortestTimeoutMs && BoundedCall.Available;
 
     /// <summary>One read(2) of at most buffer.Length bytes. Returns 0 at end of file.</summary>
     protected int ReadOnce(Span<byte> buffer, TimeSpan? timeout)
@@ -27,17 +34,17 @@ public abstract class StreamDescriptor : FileDescriptor
         int fd = Fd;
         if (buffer.Length == 0) return 0;
         int ms = Lab.ToMilliseconds(timeout);
-        // A reader that had to wait last time (ping-pong) will most likely wait again: poll first, then read —
-        // two calls instead of a failed no-wait read, a poll and a read. With the trace on, the exact order is
-        // kept instead, because only it can tell a read that blocked from one that did not.
-        if (_lastReadWaited && !EventTrace.Enabled && !_pollFirst)
+        if (Direct(ms))
         {
-            if (Sys.PollOne(fd, POLLIN, ms) == 0 && !NonBlocking)
-                WaitFor(fd, POLLIN, 1, NativeCall.Read, "data to arrive", waited: ms);
+            // One system call, as in C, whether data is there or not.
+            long got = BoundedCall.Read(fd, buffer, Environment.TickCount64 + ms,
+                _readWait ??= $"{NativeCall.Read} on {Description} (fd {fd}), waiting for data to arrive", out int error);
+            if (got >= 0) return (int)got;
+            if (got == BoundedCall.TimedOut) throw TimedOut(fd, NativeCall.Read, "data to arrive", ms);
+            throw Explain.Failure(NativeCall.Read, error, Description);
         }
         // With data there (or at end of file) this is the one and only system call, as in C.
         int n = _pollFirst ? Sys.NoWaitUnsupported : Sys.ReadNoWait(fd, buffer, Description);
-        _lastReadWaited = n == Sys.WouldBlock;
         if (n == Sys.NoWaitUnsupported)
         {
             _pollFirst = true;
@@ -70,6 +77,27 @@ public abstract class StreamDescriptor : FileDescriptor
         int ms = Lab.ToMilliseconds(timeout);
         long deadline = Environment.TickCount64 + ms;
         int total = 0;
+        if (Direct(ms))
+        {
+            // One blocking write(2), as in C: the kernel itself waits for room as often as it must. Interrupted
+            // at the deadline it returns what it wrote; a write of at most PIPE_BUF bytes stays all or nothing.
+            while (total < data.Length)
+            {
+                long n = BoundedCall.Write(fd, data[total..], deadline,
+                    _writeWait ??= $"{NativeCall.Write} on {Description} (fd {fd}), waiting for room in the buffer", out int error);
+                if (n == BoundedCall.TimedOut)
+                    throw TimedOut(fd, NativeCall.Write, total == 0 ? "room in the buffer" : $"room for the last {data.Length - total} bytes ({total} written)", ms);
+                if (n < 0)
+                {
+                    // O_NONBLOCK (shared with every holder of the open file) makes write(2) return at once.
+                    if (error == EAGAIN && total > 0) return total;
+                    throw Explain.Failure(NativeCall.Write, error, Description);
+                }
+                total += (int)n;
+                if (total < data.Length && NonBlocking) return total;
+            }
+            return total;
+        }
         while (total < data.Length)
         {
             var rest = data[total..];
@@ -130,20 +158,22 @@ public abstract class StreamDescriptor : FileDescriptor
 
     /// <summary>Waits, at most <paramref name="ms"/>, for the descriptor to become ready; the caller found it
     /// was not. Fails saying what waited for what, and why it may never come.</summary>
-    private void WaitFor(int fd, short events, int ms, NativeCall call, string what, int waited = 0)
+    private void WaitFor(int fd, short events, int ms, NativeCall call, string what)
     {
         string doing = $"{call} on {Description} (fd {fd}), waiting for {what}";
         if (EventTrace.Enabled) EventTrace.Record(TraceKind.Blocked, $"blocked in {call} on {Description} (fd {fd})", fd);
         short ready;
         using (Activity.Begin(doing))
             ready = Sys.PollOne(fd, events, ms);
-        if (ready == 0)
-        {
-            string why = ExplainWait(call == NativeCall.Write);
-            throw new WaitTimeoutException(
-                $"{Process()} {call} on the {Description} (fd {fd}) waited {(ms + waited) / 1000.0:0.###} s for {what}, and it never came.{(why.Length > 0 ? " " + why : "")}");
-        }
+        if (ready == 0) throw TimedOut(fd, call, what, ms);
         if (EventTrace.Enabled) EventTrace.Record(TraceKind.Woke, $"woke in {call} on {Description} (fd {fd})", fd);
+    }
+
+    private WaitTimeoutException TimedOut(int fd, NativeCall call, string what, int ms)
+    {
+        string why = ExplainWait(call == NativeCall.Write);
+        return new WaitTimeoutException(
+            $"{Process()} {call} on the {Description} (fd {fd}) waited {ms / 1000.0:0.###} s for {what}, and it never came.{(why.Length > 0 ? " " + why : "")}");
     }
 
     private static string Process() => EventTrace.ProcessName == "parent" ? "The notebook's" : $"Child '{EventTrace.ProcessName}':";

@@ -49,12 +49,17 @@ public static class Fork
         [CallerArgumentExpression(nameof(body))] string source = "")
         => Start(name, source, [(typeof(T1), arg1), (typeof(T2), arg2), (typeof(T3), arg3), (typeof(T4), arg4), (typeof(T5), arg5), (typeof(T6), arg6)]);
 
-    /// <summary>Starts the body compiler in the background, so the first Fork.Run does not wait for it.</summary>
-    public static void Prepare() => ThreadPool.QueueUserWorkItem(_ =>
+    /// <summary>Gets the first Fork.Run ready in the background: starts a child host, and starts the body
+    /// compiler and has it compile an empty body, which also JIT-compiles this process's side of Fork.Run.</summary>
+    public static void Prepare()
     {
-        try { BodyCompiler.Warm(); }
-        catch (Exception) { /* the first Fork.Run reports it */ }
-    });
+        ChildPool.Replenish();
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            try { BodyCompiler.Compile("() => { }", [], BodyStaticUsings); }
+            catch (Exception) { /* the first Fork.Run reports it */ }
+        });
+    }
 
     private static ChildProcess Start(string? name, string source, (Type Type, object? Value)[] args)
     {
@@ -68,6 +73,8 @@ public static class Fork
         if (descriptors.Count > ChildJob.MaxDescriptors)
             throw new ArgumentException($"A child can be given at most {ChildJob.MaxDescriptors} descriptors; these arguments hold {descriptors.Count}.");
 
+        // The host starts while the body compiles: on a cold start both take hundreds of milliseconds.
+        ChildPool.Replenish();
         string assembly = BodyCompiler.Compile(source, args.Select(a => a.Type).ToArray(), BodyStaticUsings);
         var job = new ChildJob(name, assembly, Path.GetFileNameWithoutExtension(assembly), arguments,
             EventTrace.Enabled, Lab.DefaultTimeout.TotalMilliseconds, Environment.CurrentDirectory, DescriptorsAttached: true);

@@ -17,12 +17,6 @@ internal static class BodyCompiler
     private static int _requests = -1, _responses = -1;
     private static readonly List<byte> Pending = new();
 
-    /// <summary>Starts the compiler now, so that the first body a notebook runs does not wait for it.</summary>
-    public static void Warm()
-    {
-        lock (Gate) EnsureStarted();
-    }
-
     /// <param name="staticUsings">Classes whose members a body may call unqualified (`using static`).</param>
     public static string Compile(string source, IReadOnlyList<Type> parameterTypes, IReadOnlyList<Type> staticUsings)
     {

@@ -14,6 +14,9 @@ internal static class ChildEnvironment
             ["DOTNET_GCgen0size"] = "0x400000",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
+            // No diagnostic server, debugger pipes or profiler attach: each costs a thread and files in /tmp at
+            // start, and their removal at exit, in a process that lives for one body.
+            ["DOTNET_EnableDiagnostics"] = "0",
         };
         if (childName is not null) env["IPC_LAB_CHILD"] = childName;
         return env;

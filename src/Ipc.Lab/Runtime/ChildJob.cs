@@ -21,6 +21,10 @@ internal sealed record ChildJob(
     public const int MaxDescriptors = 64;
 
     public const int FirstDescriptor = 3;
+
+    /// <summary>The one datagram a pre-started host sends when its runtime is up and warmed and it waits for its
+    /// job: until then the pool does not count it as ready, so a job is never queued behind .NET's start.</summary>
+    public const byte ReadyMarker = (byte)'R';
 }
 
 /// <summary>One argument of the body: a plain value as JSON, or a transferable kernel object whose descriptors

@@ -24,7 +24,12 @@ internal static class ChildRuntime
         if (getppid() != parent) return 137;
 
         bool warm = args.Length > 1 && args[1] == "--warm";
-        if (warm) WarmUp();
+        if (warm)
+        {
+            WarmUp();
+            // Only now does the pool count this host as ready (ChildPool.AwaitReady).
+            Send([ChildJob.ReadyMarker]);
+        }
         var job = warm ? ReceiveJob() : ReadJob();
         if (job.WorkingDirectory != Environment.CurrentDirectory && Directory.Exists(job.WorkingDirectory))
             Environment.CurrentDirectory = job.WorkingDirectory;
@@ -64,7 +69,10 @@ internal static class ChildRuntime
         return 0;
     }
 
-    /// <summary>What every body needs anyway, done before the job arrives: the console, the serializer.</summary>
+    /// <summary>What every body needs anyway, done before the job arrives (a pre-started host says it is ready
+    /// only after this): the console, the serializer, and the steps that turn a job into a running body —
+    /// loading an assembly by path, finding its Run method as a delegate, and rebuilding a plain argument
+    /// from JSON (the reflection-based serializer's first use alone costs milliseconds).</summary>
     private static void WarmUp()
     {
         _ = Console.Out;
@@ -72,6 +80,16 @@ internal static class ChildRuntime
         var sample = new ChildJob("warm-up", "", "", [new ChildArgument("", "1", [], null)], true, 1, "/", false);
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(sample, LabJson.Default.ChildJob), LabJson.Default.ChildJob);
         JsonSerializer.SerializeToUtf8Bytes(new ControlMessage(new TraceEvent(0, 0, "", TraceKind.Note, "")), LabJson.Default.ControlMessage);
+        var self = Assembly.LoadFrom(typeof(ChildRuntime).Assembly.Location).GetType(typeof(WarmBody).FullName!, throwOnError: true)!;
+        var run = self.GetMethod(nameof(WarmBody.Run))!.CreateDelegate<Action<object?[]>>();
+        run([Rebuild(new ChildArgument(typeof(int).AssemblyQualifiedName!, "1", [], null)),
+             Rebuild(new ChildArgument(typeof(string[]).AssemblyQualifiedName!, "[\"a\"]", [], null))]);
+    }
+
+    /// <summary>Shaped as a compiled body (a static Run taking the arguments), for <see cref="WarmUp"/>.</summary>
+    private static class WarmBody
+    {
+        public static void Run(object?[] args) => GC.KeepAlive(args);
     }
 
     /// <summary>A pre-started host: waits for its job and the descriptors that come with it, then puts them at
@@ -120,9 +138,10 @@ internal static class ChildRuntime
 
     private static object RebuildAs<T>(int[] fds, string state) where T : IChildTransferable<T> => T.FromTransfer(fds, state);
 
-    private static void Send(ControlMessage message)
+    private static void Send(ControlMessage message) => Send(JsonSerializer.SerializeToUtf8Bytes(message, LabJson.Default.ControlMessage));
+
+    private static void Send(byte[] bytes)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, LabJson.Default.ControlMessage);
         unsafe
         {
             fixed (byte* p = bytes) write(ChildJob.ControlFd, p, bytes.Length);

@@ -19,6 +19,9 @@ internal static class SignalRules
         if (signal == Signal.SIGRTMIN)
             throw new ArgumentException("SIGRTMIN (34) is used by the .NET runtime (CoreCLR interrupts threads with it, e.g. to suspend them for the garbage collector). " +
                 "Taking it over would break the runtime: use SIGRTMIN+1 (35) or higher.", nameof(signal));
+        if (n == Native.BoundedCall.InterruptSignal)
+            throw new ArgumentException($"{SignalNames.Describe(n)} is used by Ipc.Lab itself: it ends a pipe read or write that is still blocked when its " +
+                "timeout has passed (a handler that does nothing interrupts the system call). Use another real-time signal, e.g. SIGRTMIN+1 (35).", nameof(signal));
         if (signal is Signal.SIGSEGV or Signal.SIGFPE or Signal.SIGBUS or Signal.SIGILL or Signal.SIGTRAP)
             throw new ArgumentException($"{signal} is how the CPU reports a fault, and the .NET runtime needs it: a fault in managed code becomes an exception " +
                 "(NullReferenceException, DivideByZeroException). A fault in native code still kills the process with the signal — see Faults.", nameof(signal));
