@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ipc.Lab.Diagnostics;
@@ -184,12 +183,10 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
     /// <summary>A System V queue cannot be polled and its calls take no timeout, so a bounded wait is the call
     /// tried once with IPC_NOWAIT and, when it fails with <paramref name="busy"/> (full: EAGAIN; empty: ENOMSG),
     /// made again without it — blocking in the kernel, woken the moment a message or room arrives, as a C program
-    /// is — while a timer interrupts it at the deadline: it sends this thread <see cref="WakeSignal"/>, whose
-    /// handler does nothing, and msgsnd and msgrcv are never restarted after a handler (signal(7)), so the call
-    /// returns EINTR. The timer repeats the signal every 5 ms until the call is out, so a signal that arrived just
-    /// before the thread entered the call cannot leave it blocked. (Retrying with IPC_NOWAIT and sleeping, as this
-    /// did before, cost 4× C's round trip and 1/50 of its throughput on a loaded machine.) Returns what the call
-    /// returned; <paramref name="waited"/> says whether it had to wait.</summary>
+    /// is — under <see cref="BoundedCall"/>, whose watchdog interrupts it at the deadline (msgsnd and msgrcv are
+    /// never restarted after a handler, signal(7), so the call returns EINTR). (Retrying with IPC_NOWAIT and
+    /// sleeping, as this did before, cost 4× C's round trip and 1/50 of its throughput on a loaded machine.)
+    /// Returns what the call returned; <paramref name="waited"/> says whether it had to wait.</summary>
     private static long WaitBounded(int busy, bool noWait, int ms, Func<bool, long> call, Func<int, bool, Exception> failure,
         Func<Exception> timedOut, string blockedNote, out bool waited)
     {
@@ -203,46 +200,24 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
 
         waited = true;
         EventTrace.Record(TraceKind.Blocked, blockedNote);
-        EnsureWakeHandler();
-        long deadline = Environment.TickCount64 + ms;
-        int pid = Environment.ProcessId, tid = LibcExtra.gettid();
-        var inCall = new StrongBox<int>(1);
-        var timer = new Timer(state =>
-        {
-            var flag = (StrongBox<int>)state!;
-            if (Volatile.Read(ref flag.Value) == 1) LibcExtra.tgkill(pid, tid, WakeSignal);
-        }, inCall, ms, 5);
-        try
-        {
-            while (true)
-            {
-                result = call(true);
-                if (result >= 0) return result;
-                e = Marshal.GetLastPInvokeError();
-                if (e != Errno.EINTR) throw failure(e, waited);
-                if (Environment.TickCount64 >= deadline) throw timedOut();
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref inCall.Value, 0);
-            // Waits for a callback that is running now: after this, no wake-up signal is sent to this thread.
-            using var stopped = new ManualResetEvent(false);
-            if (timer.Dispose(stopped)) stopped.WaitOne();
-        }
+        if (!BoundedCall.Available)
+            throw new InvalidOperationException($"{blockedNote}, but no bounded wait is possible: the handler of signal {BoundedCall.InterruptSignal} could not be installed.");
+        var blocking = new BlockingQueueCall(call);
+        result = BoundedCall.Run(ref blocking, Environment.TickCount64 + ms, blockedNote, out e);
+        if (result == BoundedCall.TimedOut) throw timedOut();
+        if (result < 0) throw failure(e, waited);
+        return result;
     }
 
-    /// <summary>The signal that ends a bounded wait (SIGRTMAX - 1; notebook 03 uses SIGRTMIN, SIGRTMIN+1 and
-    /// SIGRTMAX). Its handler only marks the signal handled: the point is the EINTR it causes.</summary>
-    internal const int WakeSignal = 63;
-
-    private static PosixSignalRegistration? _wakeRegistration;
-    private static readonly object WakeGate = new();
-
-    private static void EnsureWakeHandler()
+    /// <summary>The blocking form of a queue call, for <see cref="BoundedCall.Run{TCall}"/>.</summary>
+    private readonly struct BlockingQueueCall(Func<bool, long> call) : BoundedCall.IBlockingCall
     {
-        if (Volatile.Read(ref _wakeRegistration) is not null) return;
-        lock (WakeGate) _wakeRegistration ??= PosixSignalRegistration.Create((PosixSignal)WakeSignal, context => context.Cancel = true);
+        public long Invoke(out int error)
+        {
+            long n = call(true);
+            error = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return n;
+        }
     }
 
     private static string WhatType(long type, bool except) =>

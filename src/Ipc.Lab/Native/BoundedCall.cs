@@ -10,8 +10,8 @@ namespace Ipc.Lab.Native;
 /// if it is still inside past its deadline: it sends the thread <see cref="InterruptSignal"/>, whose handler
 /// does nothing and is installed without SA_RESTART, so the kernel ends the call with EINTR (or with the
 /// bytes moved so far). Arming and disarming are a few stores and one fence, no system call. The watchdog
-/// wakes at the earliest deadline, at least once a second while a call is inside, and not at all while none
-/// is (a call wakes it then); callers with a timeout under a second keep poll(2).</summary>
+/// sleeps until the earliest deadline; a call whose deadline is earlier than that wakes it. System V queue
+/// calls, which cannot be polled at all, use the same watchdog (<see cref="Run{TCall}"/>).</summary>
 internal static unsafe class BoundedCall
 {
     /// <summary>SIGRTMAX-1 (63). glibc keeps 32 and 33 for itself, CoreCLR takes 34 (SIGRTMIN) to suspend
@@ -22,7 +22,8 @@ internal static unsafe class BoundedCall
     /// <summary>Returned instead of a byte count when the deadline passed before the call moved any byte.</summary>
     public const long TimedOut = -2;
 
-    /// <summary>Below this timeout callers keep poll(2): the watchdog's tick would be a large part of it.</summary>
+    /// <summary>Below this timeout pipe reads and writes keep poll(2): a short wait is where a signal that lands
+    /// just before the call begins (re-sent a tick later) would be a large part of the timeout.</summary>
     public const int ShortestTimeoutMs = 1000;
 
     private const int TickMs = 20;
@@ -39,27 +40,68 @@ internal static unsafe class BoundedCall
     [ThreadStatic] private static Slot? _mine;
     private static readonly List<Slot> Slots = new();
     private static readonly object Gate = new();
-    private static int _asleep;
+    /// <summary>When the watchdog will next look (TickCount64); long.MaxValue while it is looking. A call whose
+    /// deadline comes earlier wakes it, so a deadline of any length is met on time.</summary>
+    private static long _wakeAt = long.MaxValue;
     private static readonly Lazy<bool> Installed = new(Install, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>False where the handler could not be installed: callers then poll first, as before.</summary>
     public static bool Available => Installed.Value;
 
+    /// <summary>A system call that may block, made by <see cref="Run{TCall}"/>: returns what the call returned,
+    /// and its errno when that is -1. A struct, so a call on the hot path allocates nothing.</summary>
+    public interface IBlockingCall
+    {
+        long Invoke(out int error);
+    }
+
+    private readonly struct ReadCall(int fd, byte* p, int length) : IBlockingCall
+    {
+        public long Invoke(out int error)
+        {
+            long n = read(fd, p, length);
+            error = n == -1 ? errno : 0;
+            return n;
+        }
+    }
+
+    private readonly struct WriteCall(int fd, byte* p, int length) : IBlockingCall
+    {
+        public long Invoke(out int error)
+        {
+            long n = Tmds.Linux.LibC.write(fd, p, length);
+            error = n == -1 ? errno : 0;
+            return n;
+        }
+    }
+
     /// <summary>read(2), blocking, ended at <paramref name="deadline"/> (Environment.TickCount64). Returns the
     /// byte count (0 at end of file), <see cref="TimedOut"/>, or -1 with <paramref name="error"/> (never EINTR).</summary>
     public static long Read(int fd, Span<byte> buffer, long deadline, string what, out int error)
     {
-        fixed (byte* p = buffer) return Call(write: false, fd, p, buffer.Length, deadline, what, out error);
+        fixed (byte* p = buffer)
+        {
+            var call = new ReadCall(fd, p, buffer.Length);
+            return Run(ref call, deadline, what, out error);
+        }
     }
 
     /// <summary>write(2), blocking, ended at <paramref name="deadline"/>: as many bytes as the kernel took
     /// before the deadline (a write of at most PIPE_BUF bytes to a pipe stays all or nothing), or as for Read.</summary>
     public static long Write(int fd, ReadOnlySpan<byte> data, long deadline, string what, out int error)
     {
-        fixed (byte* p = data) return Call(write: true, fd, p, data.Length, deadline, what, out error);
+        fixed (byte* p = data)
+        {
+            var call = new WriteCall(fd, p, data.Length);
+            return Run(ref call, deadline, what, out error);
+        }
     }
 
-    private static long Call(bool write, int fd, byte* p, int length, long deadline, string what, out int error)
+    /// <summary>Any blocking call that a handler without SA_RESTART ends with EINTR (msgrcv and msgsnd are never
+    /// restarted at all), made blocking and ended at <paramref name="deadline"/>: returns what the call returned
+    /// (0 or more), <see cref="TimedOut"/>, or -1 with <paramref name="error"/> (never EINTR). One mechanism for
+    /// every bounded kernel wait, so one signal and one handler: two would overwrite each other's sigaction.</summary>
+    public static long Run<TCall>(ref TCall call, long deadline, string what, out int error) where TCall : struct, IBlockingCall
     {
         var slot = _mine ?? Register();
         error = 0;
@@ -68,11 +110,11 @@ internal static unsafe class BoundedCall
             slot.Deadline = deadline;
             slot.Since = Environment.TickCount64;
             slot.What = what;
-            // A full fence: either the watchdog, going to sleep, sees this call armed, or we see it asleep.
+            // A full fence: either the watchdog's next scan sees this call armed, or we see the time it plans to
+            // wake at (set before that scan, see Watch) and wake it when our deadline comes first.
             Interlocked.Exchange(ref slot.Active, 1);
-            if (Volatile.Read(ref _asleep) != 0) WakeWatchdog();
-            long n = write ? Tmds.Linux.LibC.write(fd, p, length) : read(fd, p, length);
-            int e = n == -1 ? errno : 0;
+            if (deadline < Volatile.Read(ref _wakeAt)) WakeWatchdog();
+            long n = call.Invoke(out int e);
             Volatile.Write(ref slot.Active, 0);
             if (n >= 0) return n;
             if (e != EINTR)
@@ -123,28 +165,28 @@ internal static unsafe class BoundedCall
     {
         lock (Gate)
         {
-            _asleep = 0;
+            Volatile.Write(ref _wakeAt, long.MaxValue);
             Monitor.PulseAll(Gate);
         }
     }
 
-    /// <summary>Sleeps until the earliest deadline of a call inside, but never longer than
-    /// <see cref="ShortestTimeoutMs"/>: a call armed while it sleeps has a deadline at least that far off, so
-    /// it is never found late. A thread signalled but still inside (the signal came just before its call
-    /// began) is signalled again a tick later. With no call inside it sleeps until a call wakes it.</summary>
+    /// <summary>Sleeps until the earliest deadline of a call inside, or a minute with none; a call whose deadline
+    /// comes before the planned wake wakes it (see Run). A thread signalled but still inside (the signal came just
+    /// before its call began) is signalled again a tick later.</summary>
     private static void Watch()
     {
         lock (Gate)
         {
             while (true)
             {
+                // Said before the scan, with a full fence: a call armed after this either is seen by the scan or
+                // reads MaxValue / the planned wake below and wakes us (Run arms, fences, then reads _wakeAt).
+                Interlocked.Exchange(ref _wakeAt, long.MaxValue);
                 long now = Environment.TickCount64;
-                long next = now + ShortestTimeoutMs;
-                bool any = false;
+                long next = now + 60_000;
                 foreach (var slot in Slots)
                 {
                     if (Volatile.Read(ref slot.Active) == 0) continue;
-                    any = true;
                     long deadline = slot.Deadline;
                     if (now >= deadline)
                     {
@@ -153,15 +195,8 @@ internal static unsafe class BoundedCall
                     }
                     else next = Math.Min(next, deadline);
                 }
-                if (any)
-                {
-                    _asleep = 0;
-                    Monitor.Wait(Gate, (int)Math.Max(1, next - now));
-                    continue;
-                }
-                Interlocked.Exchange(ref _asleep, 1);
-                // Looked again after saying so: a call armed before it saw _asleep is found here.
-                if (!Slots.Any(s => Volatile.Read(ref s.Active) != 0)) Monitor.Wait(Gate, 60_000);
+                Volatile.Write(ref _wakeAt, next);
+                Monitor.Wait(Gate, (int)Math.Max(1, next - now));
             }
         }
     }

@@ -29,11 +29,6 @@ internal static unsafe partial class LibcExtra
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
 
-    /// <summary>gettid(2) and tgkill(2): a signal to one thread of a process — what interrupts a System V queue
-    /// call at its deadline.</summary>
-    [LibraryImport(Libc)] public static partial int gettid();
-    [LibraryImport(Libc, SetLastError = true)] public static partial int tgkill(int tgid, int tid, int signal);
-
     [LibraryImport(Libc, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
 
     /// <summary>preadv2/pwritev2 flag: fail with EAGAIN instead of blocking, for this call only (the descriptor's
