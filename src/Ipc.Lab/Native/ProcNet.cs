@@ -4,7 +4,7 @@ namespace Ipc.Lab.Native;
 
 /// <summary>One line of /proc/net/tcp, tcp6, udp or udp6: the kernel's own list of its sockets of that kind.
 /// Addresses come as bytes in network order, ports as numbers. For a listening socket RxQueue is how many
-/// connections wait in its accept queue (the backlog in use) and TxQueue the backlog's limit.</summary>
+/// connections wait in its accept queue (its limit, the backlog, is not in this file: ss asks netlink for it).</summary>
 internal sealed record ProcNetEntry(string Table, byte[] LocalIp, int LocalPort, byte[] RemoteIp, int RemotePort,
     string State, long TxQueue, long RxQueue, uint Uid, ulong Inode);
 

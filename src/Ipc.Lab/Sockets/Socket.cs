@@ -136,11 +136,14 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     {
         if (address.Family == AF_UNIX) return "; the socket file exists already";
         var tables = Type == SOCK_STREAM ? new[] { "tcp", "tcp6" } : ["udp", "udp6"];
-        var holders = ProcNet.Read(tables).Where(e => e.LocalPort == address.Port && e.Inode != 0)
+        var entries = ProcNet.Read(tables).Where(e => e.LocalPort == address.Port).ToList();
+        var holders = entries.Where(e => e.Inode != 0)
             .SelectMany(e => ProcNet.Holders(e.Inode).Select(h => $"pid {h.Pid} ({h.Command}), {e.State} on {Show(e.LocalIp, e.LocalPort)}"))
             .Distinct().ToList();
-        return holders.Count > 0 ? $"; the port is held by {string.Join("; ", holders)}"
-            : "; the kernel lists no process of yours holding it (another user's, or connections in TIME_WAIT)";
+        if (holders.Count > 0) return $"; the port is held by {string.Join("; ", holders)}";
+        int waiting = entries.Count(e => e.State == "TIME_WAIT");
+        return waiting > 0 ? $"; no process holds the port, but {waiting} connection(s) of it wait in TIME_WAIT (SO_REUSEADDR binds over them)"
+            : "; the kernel lists no process of yours holding it (another user's process, then)";
     }
 
     /// <summary>listen(fd, backlog): makes a bound stream socket a listener. It does not wait for anything: from
@@ -394,6 +397,9 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         if (ready == 0) throw new WaitTimeoutException($"{Who()} {call} on {What} waited {Seconds(ms)} s; {never}.");
         if (EventTrace.Enabled) EventTrace.Record(TraceKind.Woke, $"woke in {call} on {Description} (fd {fd})", fd);
     }
+
+    /// <summary>How many bytes have arrived and wait to be received (ioctl FIONREAD).</summary>
+    public int BytesAvailable => Sys.BytesAvailable(Fd);
 
     // ---- descriptors and poll ----
 
