@@ -94,10 +94,10 @@ internal static unsafe partial class SocketCalls
     /// <summary>Returned by the no-wait calls when the call would block.</summary>
     public const int WouldBlock = -1;
 
-    public static int SendNoWait(int fd, ReadOnlySpan<byte> data, int flags, string context) =>
+    public static int SendNoWait(int fd, ReadOnlySpan<byte> data, int flags, string? context) =>
         SendToNoWait(fd, data, flags, default, context, NativeCall.Send);
 
-    public static int SendToNoWait(int fd, ReadOnlySpan<byte> data, int flags, ReadOnlySpan<byte> address, string context, NativeCall call)
+    public static int SendToNoWait(int fd, ReadOnlySpan<byte> data, int flags, ReadOnlySpan<byte> address, string? context, NativeCall call)
     {
         fixed (byte* p = data)
         fixed (byte* a = address)
@@ -115,26 +115,23 @@ internal static unsafe partial class SocketCalls
         }
     }
 
-    /// <summary>One recvfrom that does not wait: bytes received (0 at end of stream), or <see cref="WouldBlock"/>.
-    /// With MSG_TRUNC in <paramref name="flags"/> a datagram socket returns the datagram's real length.</summary>
-    public static int RecvNoWait(int fd, Span<byte> buffer, int flags, out byte[] from, string context, NativeCall call)
+    /// <summary>One recv (or recvfrom, when <paramref name="from"/> is wanted) that does not wait: bytes received (0 at
+    /// end of stream), or <see cref="WouldBlock"/>. With MSG_TRUNC in <paramref name="flags"/> a datagram socket returns
+    /// the datagram's real length. A stream's recv asks no address: no buffer to fill, nothing to allocate.</summary>
+    public static int RecvNoWait(int fd, Span<byte> buffer, int flags, byte[]? from, out int fromLength, string? context, NativeCall call)
     {
-        var address = new byte[SockaddrStorageSize];
-        int len = address.Length;
+        int len = from?.Length ?? 0;
         fixed (byte* p = buffer)
-        fixed (byte* a = address)
+        fixed (byte* a = from)
         {
             while (true)
             {
-                nint n = recvfrom(fd, p, buffer.Length, flags | MSG_DONTWAIT, a, &len);
-                if (n >= 0)
-                {
-                    from = address[..Math.Min(len, address.Length)];
-                    return (int)n;
-                }
+                nint n = from is null ? recv(fd, p, buffer.Length, flags | MSG_DONTWAIT)
+                    : recvfrom(fd, p, buffer.Length, flags | MSG_DONTWAIT, a, &len);
+                fromLength = len;
+                if (n >= 0) return (int)n;
                 int e = LastError;
                 if (e == Errno.EINTR) continue;
-                from = [];
                 if (e == Errno.EAGAIN) return WouldBlock;
                 throw Explain.Failure(call, e, context);
             }

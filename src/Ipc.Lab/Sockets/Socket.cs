@@ -276,11 +276,13 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         int ms = Lab.ToMilliseconds(timeout);
         long deadline = Environment.TickCount64 + ms;
         var address = to?.Encode() ?? [];
-        string context = to is null ? What : $"{What}, to {to}";
         int total = 0;
         do
         {
-            int n = SendToNoWait(fd, data[total..], 0, address, context, call);
+            int n;
+            // The socket in words (two more system calls) only when something failed: a send is the hot path.
+            try { n = SendToNoWait(fd, data[total..], 0, address, null, call); }
+            catch (SyscallException e) { throw Explain.Failure(call, e.Errno, to is null ? What : $"{What}, to {to}"); }
             if (n >= 0)
             {
                 if (EventTrace.Enabled) EventTrace.Record(TraceKind.Wrote, $"{call} {n} bytes on {Description} (fd {fd})", fd, n);
@@ -291,7 +293,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
             if (NonBlocking)
             {
                 if (total > 0) return total;
-                throw Explain.Failure(call, Errno.EAGAIN, context);
+                throw Explain.Failure(call, Errno.EAGAIN, What);
             }
             Wait(fd, SocketConstants.POLLOUT, deadline, ms, call,
                 "the send buffer stayed full: nobody reads at the other end" + (total > 0 ? $" ({total} of {data.Length} bytes sent)" : ""));
@@ -364,14 +366,22 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         long deadline = Environment.TickCount64 + ms;
         // MSG_TRUNC: a datagram socket returns the datagram's real length, so a cut one is noticed.
         int flags = Type == SOCK_STREAM ? 0 : MSG_TRUNC;
+        var address = call == NativeCall.RecvFrom ? new byte[SockaddrStorageSize] : null;
+        // A receiver that had to wait last time (ping-pong) will most likely wait again: poll first, and save the
+        // recv that would fail with EAGAIN. With the trace on, the exact order is kept instead.
+        if (_lastRecvWaited && !EventTrace.Enabled && Sys.PollOne(fd, SocketConstants.POLLIN, 0) == 0 && !NonBlocking)
+            Wait(fd, SocketConstants.POLLIN, deadline, ms, call, Never(), record: false);
+        _lastRecvWaited = false;
         while (true)
         {
-            int n = RecvNoWait(fd, buffer, flags, out var address, What, call);
+            int n;
+            try { n = RecvNoWait(fd, buffer, flags, address, out int addressLength, null, call); address = address?[..Math.Min(addressLength, address.Length)]; }
+            catch (SyscallException e) { throw Explain.Failure(call, e.Errno, What); }
             if (n >= 0)
             {
                 length = n;
                 n = Math.Min(n, buffer.Length);
-                from = SockAddr.Decode(address);
+                from = address is null ? Unnamed : SockAddr.Decode(address);
                 if (EventTrace.Enabled)
                 {
                     if (n == 0 && Type == SOCK_STREAM) EventTrace.Record(TraceKind.EndOfFile, $"{call} on {Description} (fd {fd}) returned 0: end of stream", fd, 0);
@@ -380,22 +390,29 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
                 return n;
             }
             if (NonBlocking) throw Explain.Failure(call, Errno.EAGAIN, What);
-            Wait(fd, SocketConstants.POLLIN, deadline, ms, call,
-                Type == SOCK_STREAM ? "no data arrived (the peer sent nothing, and did not close its side)" : "no datagram arrived");
+            _lastRecvWaited = true;
+            address = address is null ? null : new byte[SockaddrStorageSize];
+            Wait(fd, SocketConstants.POLLIN, deadline, ms, call, Never());
         }
     }
 
+    private bool _lastRecvWaited;
+
+    private static readonly SockAddr Unnamed = SockAddr.Decode([]);
+
+    private string Never() => Type == SOCK_STREAM ? "no data arrived (the peer sent nothing, and did not close its side)" : "no datagram arrived";
+
     /// <summary>Waits for the socket to become ready, at most until the deadline; else fails saying what waited for what.</summary>
-    private void Wait(int fd, short events, long deadline, int ms, NativeCall call, string never)
+    private void Wait(int fd, short events, long deadline, int ms, NativeCall call, string never, bool record = true)
     {
         int left = (int)Math.Max(0, deadline - Environment.TickCount64);
         short ready = 0;
-        if (EventTrace.Enabled) EventTrace.Record(TraceKind.Blocked, $"blocked in {call} on {Description} (fd {fd})", fd);
+        if (record && EventTrace.Enabled) EventTrace.Record(TraceKind.Blocked, $"blocked in {call} on {Description} (fd {fd})", fd);
         if (left > 0)
-            using (Activity.Begin($"{call} on {What}, waiting"))
+            using (Activity.Begin($"{call} on {Description} (fd {fd}), waiting"))
                 ready = Sys.PollOne(fd, events, left);
         if (ready == 0) throw new WaitTimeoutException($"{Who()} {call} on {What} waited {Seconds(ms)} s; {never}.");
-        if (EventTrace.Enabled) EventTrace.Record(TraceKind.Woke, $"woke in {call} on {Description} (fd {fd})", fd);
+        if (record && EventTrace.Enabled) EventTrace.Record(TraceKind.Woke, $"woke in {call} on {Description} (fd {fd})", fd);
     }
 
     /// <summary>How many bytes have arrived and wait to be received (ioctl FIONREAD).</summary>
