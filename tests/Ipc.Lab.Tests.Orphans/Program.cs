@@ -8,6 +8,35 @@ using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
 using Ipc.Lab.Semaphores;
 using Ipc.Lab.SharedMemory;
+using Ipc.Lab.Sockets;
+using static Ipc.Lab.Sockets.SocketConstants;
+
+if (args is ["sockets"])
+{
+    // A listener of ours, one held by a child only, a socket file of ours and one a child bound.
+    var tcp = Socket.Tcp();
+    tcp.Bind(0);
+    tcp.Listen();
+    var unix = Socket.Unix();
+    unix.Bind(SockAddr.Unix("orphan-srv"));
+    unix.Listen();
+    var given = Socket.Tcp();
+    given.Bind(0);
+    given.Listen();
+    var holder = Fork.Run(given, l =>
+    {
+        var s = Socket.Unix(SOCK_DGRAM);
+        s.Bind(SockAddr.Unix("orphan-child"));
+        Console.WriteLine(s.LocalAddress.Path);
+        Thread.Sleep(Timeout.Infinite);
+    }, name: "holder");
+    holder.WaitForOutput("orphan-child", TimeSpan.FromSeconds(60));
+    int givenPort = given.Port;
+    given.Close();
+    Console.WriteLine($"READY tcp={tcp.Port} given={givenPort} unix={unix.LocalAddress.Path} child={holder.StandardOutput.Trim()} holder={holder.Pid}");
+    Thread.Sleep(TimeSpan.FromMinutes(2));
+    return 3;
+}
 
 if (args is ["objects"])
 {

@@ -37,15 +37,24 @@ public class FileDescriptor : IDisposable
         if (fd < 0)
             throw new SyscallException(NativeCall.Close, Errno.EBADF, $"the {Description} was closed already", "close each descriptor exactly once");
         _number = -1;
-        Sys.Close(fd, Description);
+        try { Sys.Close(fd, Description); }
+        finally { OnClosed(); }
         EventTrace.Record(TraceKind.Closed, $"closed {Description} (fd {fd})", fd);
     }
+
+    /// <summary>Runs once the descriptor is closed (by Close or Dispose): what goes with it, like a Unix socket's
+    /// file, goes now. Must not throw.</summary>
+    protected virtual void OnClosed() { }
 
     /// <summary>Closes the descriptor if it is still open; never throws.</summary>
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _number, -1);
-        if (fd >= 0) Tmds.Linux.LibC.close(fd);
+        if (fd >= 0)
+        {
+            Tmds.Linux.LibC.close(fd);
+            OnClosed();
+        }
         GC.SuppressFinalize(this);
     }
 

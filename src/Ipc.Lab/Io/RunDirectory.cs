@@ -16,8 +16,15 @@ public static class RunDirectory
     {
         if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
             throw new ArgumentException($"'{name}' is not a valid name: use letters, digits, '-' or '_', without '/'.", nameof(name));
-        return System.IO.Path.Combine(Path, $"{Environment.ProcessId}-{name}");
+        // A child names its entries after the run (the notebook's pid) too, so that the run's guardian, which
+        // removes the run's prefix, also removes what a child made before they were both killed.
+        var owner = RunOwner is int run ? $"{run}-c{Environment.ProcessId}" : $"{Environment.ProcessId}";
+        return System.IO.Path.Combine(Path, $"{owner}-{name}");
     }
+
+    /// <summary>In a child: the pid of the notebook's process whose run this child belongs to (set by the child
+    /// host before the body runs). Null in the notebook's own process.</summary>
+    internal static int? RunOwner { get; set; }
 
     /// <summary>The prefix of this process's entries, for the guardian's clean-up.</summary>
     internal static string OwnPrefix => System.IO.Path.Combine(Path, $"{Environment.ProcessId}-");

@@ -8,8 +8,9 @@ public static class Errno
         EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17,
         ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
         EMLINK = 31, EPIPE = 32, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOSYS = 38, ENOMSG = 42,
-        EIDRM = 43, ENOTSOCK = 88, EMSGSIZE = 90, EOPNOTSUPP = 95, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
-        ECONNRESET = 104, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111;
+        EIDRM = 43, ENOTSOCK = 88, EDESTADDRREQ = 89, EMSGSIZE = 90, ENOPROTOOPT = 92, EPROTONOSUPPORT = 93,
+        EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103,
+        ECONNRESET = 104, EISCONN = 106, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EINPROGRESS = 115;
 
     private static readonly Dictionary<int, (string Name, string Meaning)> Known = new()
     {
@@ -46,14 +47,22 @@ public static class Errno
         [ENOMSG] = ("ENOMSG", "no message of the desired type"),
         [EIDRM] = ("EIDRM", "identifier removed"),
         [ENOTSOCK] = ("ENOTSOCK", "not a socket"),
+        [EDESTADDRREQ] = ("EDESTADDRREQ", "destination address required"),
         [EMSGSIZE] = ("EMSGSIZE", "message too long"),
+        [ENOPROTOOPT] = ("ENOPROTOOPT", "no such option at this protocol level"),
+        [EPROTONOSUPPORT] = ("EPROTONOSUPPORT", "protocol not supported"),
         [EOPNOTSUPP] = ("EOPNOTSUPP", "operation not supported"),
+        [EAFNOSUPPORT] = ("EAFNOSUPPORT", "address family not supported"),
         [EADDRINUSE] = ("EADDRINUSE", "address already in use"),
         [EADDRNOTAVAIL] = ("EADDRNOTAVAIL", "address not available"),
+        [ENETUNREACH] = ("ENETUNREACH", "network unreachable"),
+        [ECONNABORTED] = ("ECONNABORTED", "connection aborted"),
         [ECONNRESET] = ("ECONNRESET", "connection reset by peer"),
+        [EISCONN] = ("EISCONN", "socket is already connected"),
         [ENOTCONN] = ("ENOTCONN", "socket is not connected"),
         [ETIMEDOUT] = ("ETIMEDOUT", "timed out"),
         [ECONNREFUSED] = ("ECONNREFUSED", "connection refused: nobody is listening there"),
+        [EINPROGRESS] = ("EINPROGRESS", "operation now in progress"),
     };
 
     public static string Name(int errno) => Known.TryGetValue(errno, out var k) ? k.Name : $"errno {errno}";

@@ -96,4 +96,21 @@ internal sealed record NativeCall
     public static readonly NativeCall MqGetAttr = new("mq_getattr");
     public static readonly NativeCall MqUnlink = new("mq_unlink");
     public static readonly NativeCall MqNotify = new("mq_notify");
+
+    // Sockets.
+    public static readonly NativeCall Socket = new("socket");
+    public static readonly NativeCall Bind = new("bind");
+    public static readonly NativeCall Listen = new("listen");
+    public static readonly NativeCall Accept = new("accept");
+    public static readonly NativeCall Connect = new("connect");
+    public static readonly NativeCall Send = new("send");
+    public static readonly NativeCall SendTo = new("sendto");
+    public static readonly NativeCall Recv = new("recv");
+    public static readonly NativeCall RecvFrom = new("recvfrom");
+    public static readonly NativeCall SetSockOpt = new("setsockopt");
+    public static readonly NativeCall GetSockOpt = new("getsockopt");
+    public static readonly NativeCall GetSockOptPeerCred = new("getsockopt(SO_PEERCRED)");
+    public static readonly NativeCall GetSockName = new("getsockname");
+    public static readonly NativeCall GetPeerName = new("getpeername");
+    public static readonly NativeCall Shutdown = new("shutdown");
 }

@@ -19,7 +19,7 @@ public static class Fork
     private static int _children;
 
     // A body calls the signal functions as a notebook cell does after its set-up cell: Kill(pid, SIGTERM).
-    private static readonly Type[] BodyStaticUsings = [typeof(Signals.Posix)];
+    private static readonly Type[] BodyStaticUsings = [typeof(Signals.Posix), typeof(Sockets.SocketConstants)];
 
     public static ChildProcess Run(Action body, string? name = null,
         [CallerArgumentExpression(nameof(body))] string source = "")

@@ -22,6 +22,7 @@ internal static class ChildRuntime
         // parent is already gone, our parent is now someone else: stop at once.
         prctl(PR_SET_PDEATHSIG, (nuint)SIGKILL, 0, 0, 0);
         if (getppid() != parent) return 137;
+        RunDirectory.RunOwner = parent;
 
         bool warm = args.Length > 1 && args[1] == "--warm";
         if (warm)

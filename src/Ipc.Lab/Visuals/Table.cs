@@ -42,6 +42,13 @@ public sealed class Table : IHtmlRenderable
         processes.Select(p => (IReadOnlyList<string>)[p.Command, p.Pid.ToString(), p.Status?.ToString() ?? ProcessState.Describe(p.Pid) ?? "gone"]),
         caption);
 
+    /// <summary>Sockets as the kernel lists them in /proc/net (what ss shows): protocol, both ends, state, and the
+    /// queue (for a LISTEN socket: connections waiting for accept; for a connection: bytes not read yet).</summary>
+    public static Table Sockets(IEnumerable<Ipc.Lab.Sockets.KernelSocket> sockets, string? caption = null) => new(
+        ["proto", "local", "remote", "state", "queue"],
+        sockets.Select(s => (IReadOnlyList<string>)[s.Protocol, s.Local, s.Remote, s.State, s.Queue.ToString()]),
+        caption);
+
     public override string ToString()
     {
         var widths = Headers.Select((h, i) => Rows.Select(r => i < r.Count ? r[i].Length : 0).Prepend(h.Length).Max()).ToArray();
