@@ -99,8 +99,14 @@ internal sealed class CgroupV1Sandbox : Sandbox
         get
         {
             var oom = Field(Read("memory", "memory.oom_control"), "oom_kill");
-            if (oom > 0 && Limits.MemoryBytes is { } bytes)
-                return $"exceeded its memory limit of {Mebibytes(bytes)} (the kernel's OOM killer ended {oom} of its processes)";
+            if (Limits.MemoryBytes is { } bytes)
+            {
+                if (oom > 0) return $"exceeded its memory limit of {Mebibytes(bytes)} (the kernel's OOM killer ended {oom} of its processes)";
+                // .NET sizes its heap to the cgroup's limit and throws OutOfMemoryException (or collects without end)
+                // before the kernel has to kill: that the group ran into the limit is in the failure count.
+                if (Field("failcnt=" + (Read("memory", "memory.failcnt") ?? "0").Trim(), "failcnt") > 0 || PeakMemoryBytes >= bytes * 95 / 100)
+                    return $"exceeded its memory limit of {Mebibytes(bytes)}";
+            }
             var refused = Field(Read("pids", "pids.events"), "max");
             if (refused > 0 && Limits.Processes is { } count)
                 return $"reached its limit of {count} processes ({refused} fork/clone calls were refused with EAGAIN)";
@@ -171,7 +177,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
     private static long Field(string? text, string name)
     {
         foreach (var line in (text ?? "").Split('\n'))
-            if (line.Split(' ') is [var key, var value] && key == name && long.TryParse(value, CultureInfo.InvariantCulture, out var number)) return number;
+            if (line.Split(' ', '=') is [var key, var value] && key == name && long.TryParse(value, CultureInfo.InvariantCulture, out var number)) return number;
         return 0;
     }
 

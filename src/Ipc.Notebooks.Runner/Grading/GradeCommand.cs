@@ -172,14 +172,15 @@ internal static class GradeCommand
 
     private static ExerciseGrade Line(string id, int points, Reporting.NotebookReport report, string? why, string suffix)
     {
+        // A limit the notebook ran into is said on every line: it may be why a check failed or never ran.
         var limit = report.Notes.FirstOrDefault(n => n.Contains("limit", StringComparison.Ordinal));
+        var limitText = limit is null ? "" : " " + limit;
         if (!report.Verdicts.TryGetValue(id, out var verdict))
-            return new ExerciseGrade(id, 0, points, "error",
-                $"the check did not run: {limit ?? why ?? "the notebook stopped before it"}{suffix}");
+            return new ExerciseGrade(id, 0, points, "error", $"the check did not run: {why ?? "the notebook stopped before it"}{limitText}{suffix}");
         var message = verdict.Message + (verdict.Hint is { Length: > 0 } hint ? " Hint: " + hint : "");
-        if (verdict.Status == "error" && (limit ?? why) is { } cause) message += $" ({limit ?? cause})";
+        if (verdict.Status == "error" && why is not null && !message.Contains(why, StringComparison.Ordinal)) message += $" ({why})";
         var passed = verdict.Status == "passed" && verdict.Earned == verdict.Points;
-        return new ExerciseGrade(id, passed ? points : 0, points, verdict.Status, message + suffix);
+        return new ExerciseGrade(id, passed ? points : 0, points, verdict.Status, message + limitText + suffix);
     }
 
     private static string Clock(TimeSpan elapsed) => elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);

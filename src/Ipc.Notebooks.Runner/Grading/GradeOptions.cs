@@ -53,7 +53,7 @@ internal sealed record GradeOptions(
         var course = "notebooks";
         string? hidden = null;
         var classroom = false;
-        var containment = ContainmentMode.Auto;
+        var containment = Orchestration.RunSettings.ContainmentFromEnvironment();
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} needs a value");

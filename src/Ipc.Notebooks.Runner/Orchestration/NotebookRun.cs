@@ -103,7 +103,7 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             killed = sandbox.KillAll();
             if (killed > 0) report.Notes.Add($"{killed} process{(killed == 1 ? " was" : "es were")} still running after the notebook ended and {(killed == 1 ? "was" : "were")} killed ({sandbox.Kind}).");
         }
-        if (sandbox.Breach is { } breach) report.Notes.Add($"The notebook {breach}.");
+        if (sandbox.Breach is { } breach && !report.Notes.Any(n => n.Contains("limit", StringComparison.Ordinal))) report.Notes.Add($"The notebook {breach}.");
         if (sweep?.Sweep(sandbox.SeenPids) is { Count: > 0 } removed)
             report.Notes.Add($"Kernel objects left behind were removed: {string.Join(", ", removed)}.");
     }
@@ -176,6 +176,9 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
                 stopped = failure;
             }
 
+            if (settings.Limits.MemoryBytes is { } memory && outputs.Any(o => (string?)o?["ename"] == typeof(OutOfMemoryException).FullName) &&
+                !report.Notes.Any(n => n.Contains("memory limit", StringComparison.Ordinal)))
+                report.Notes.Add($"The notebook exceeded its memory limit of {memory / (1024 * 1024)} MiB (cell {number} ran out of memory: OutOfMemoryException).");
             if (failure is null) report.CellsOk++;
             else
             {
