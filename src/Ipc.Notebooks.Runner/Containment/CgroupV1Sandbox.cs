@@ -102,10 +102,11 @@ internal sealed class CgroupV1Sandbox : Sandbox
             if (Limits.MemoryBytes is { } bytes)
             {
                 if (oom > 0) return $"exceeded its memory limit of {Mebibytes(bytes)} (the kernel's OOM killer ended {oom} of its processes)";
-                // .NET sizes its heap to the cgroup's limit and throws OutOfMemoryException (or collects without end)
-                // before the kernel has to kill: that the group ran into the limit is in the failure count.
-                if (Field("failcnt=" + (Read("memory", "memory.failcnt") ?? "0").Trim(), "failcnt") > 0 || PeakMemoryBytes >= bytes * 95 / 100)
-                    return $"exceeded its memory limit of {Mebibytes(bytes)}";
+                // .NET caps its heap at 75 % of the cgroup's limit and throws OutOfMemoryException (or collects
+                // without end until the cell times out) before the kernel has to kill: a group that came that close,
+                // or that the kernel had to reclaim from, ran into its limit.
+                if (Field("failcnt=" + (Read("memory", "memory.failcnt") ?? "0").Trim(), "failcnt") > 0 || PeakMemoryBytes >= bytes * 3 / 4)
+                    return $"exceeded its memory limit of {Mebibytes(bytes)} (its processes used {Mebibytes(PeakMemoryBytes)} at the most; .NET's heap may use 75 % of the limit)";
             }
             var refused = Field(Read("pids", "pids.events"), "max");
             if (refused > 0 && Limits.Processes is { } count)
@@ -114,8 +115,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
         }
     }
 
-    /// <summary>The most memory the group used at once, for the figures of a run.</summary>
-    public long PeakMemoryBytes => long.TryParse(Read("memory", "memory.max_usage_in_bytes")?.Trim(), CultureInfo.InvariantCulture, out var peak) ? peak : 0;
+    public override long PeakMemoryBytes => long.TryParse(Read("memory", "memory.max_usage_in_bytes")?.Trim(), CultureInfo.InvariantCulture, out var peak) ? peak : 0;
 
     public override void Dispose()
     {

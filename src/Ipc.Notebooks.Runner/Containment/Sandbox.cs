@@ -42,6 +42,10 @@ internal abstract class Sandbox : IDisposable
     /// <summary>Puts the freshly started worker inside, before it runs any cell.</summary>
     public abstract void Adopt(int pid);
 
+    /// <summary>The most memory the processes inside used at once (a cgroup's own count, or the largest sum of
+    /// resident memory the poll saw).</summary>
+    public abstract long PeakMemoryBytes { get; }
+
     /// <summary>How many processes are inside now.</summary>
     public abstract int CountAlive();
 

@@ -18,6 +18,7 @@ internal sealed class TreeSandbox : Sandbox
     private readonly Timer _poll;
     private int _worker;
     private volatile string? _breach;
+    private long _peak;
 
     public TreeSandbox(Limits limits) : base(limits)
     {
@@ -33,6 +34,8 @@ internal sealed class TreeSandbox : Sandbox
     }
 
     public override string? Breach => _breach;
+
+    public override long PeakMemoryBytes => Interlocked.Read(ref _peak);
 
     public override void Adopt(int pid)
     {
@@ -101,6 +104,7 @@ internal sealed class TreeSandbox : Sandbox
         var alive = Collect(ProcTable.Snapshot());
         if (_breach is not null) return;
         var rss = alive.Sum(e => e.RssPages) * ProcTable.PageSize;
+        if (rss > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, rss);
         if (Limits.MemoryBytes is { } bytes && rss > bytes)
             _breach = $"exceeded its memory limit of {Mebibytes(bytes)} (its processes held {Mebibytes(rss)}; all were killed)";
         else if (Limits.Processes is { } count && alive.Count > count)

@@ -58,7 +58,7 @@ internal static class GradeCommand
                 {
                     grades[index] = Grade(submission, course, hidden, settings, options.OutDirectory);
                     var g = grades[index]!;
-                    Say($"[{Interlocked.Increment(ref done)}/{submissions.Count}] {g.Student}: {g.Earned:0.##}/{g.Possible:0.##} points in {g.Seconds:0.0} s");
+                    Say($"[{Interlocked.Increment(ref done)}/{submissions.Count}] {g.Student}: {g.Earned:0.##}/{g.Possible:0.##} points in {g.Seconds:0.0} s, {g.PeakMemoryBytes / (1024 * 1024)} MiB of memory at the most");
                 }
                 catch (Exception e)
                 {
@@ -98,6 +98,7 @@ internal static class GradeCommand
         var pages = new List<(string Title, NotebookDocument Executed)>();
         if (submission.Problem is { } problem) lines.Add(new ExerciseGrade(Path.GetFileName(submission.Path), 0, 0, "error", problem));
         var seen = new Dictionary<string, string>();
+        long peak = 0;
         foreach (var file in submission.Notebooks)
         {
             var inspection = Inspection.Of(file, course);
@@ -113,16 +114,17 @@ internal static class GradeCommand
                 continue;
             }
             seen[inspection.Course.Name] = Path.GetFileName(file);
-            var (graded, executed) = GradeNotebook(inspection, hidden, settings);
+            var (graded, executed, memory) = GradeNotebook(inspection, hidden, settings);
+            peak = Math.Max(peak, memory);
             lines.AddRange(graded);
             pages.Add((Path.GetFileName(file), executed));
         }
-        var grade = new SubmissionGrade(submission.Student, submission.Path, lines, clock.Elapsed.TotalSeconds);
+        var grade = new SubmissionGrade(submission.Student, submission.Path, lines, clock.Elapsed.TotalSeconds, peak);
         Feedback.Write(grade, pages, Path.Combine(outDirectory, "feedback", submission.Student + ".html"));
         return grade;
     }
 
-    private static (List<ExerciseGrade>, NotebookDocument) GradeNotebook(Inspection inspection, IReadOnlyList<HiddenCheck> hidden, RunSettings settings)
+    private static (List<ExerciseGrade>, NotebookDocument, long) GradeNotebook(Inspection inspection, IReadOnlyList<HiddenCheck> hidden, RunSettings settings)
     {
         var course = inspection.Course!;
         var notebook = course.Document.Clone();
@@ -167,7 +169,7 @@ internal static class GradeCommand
             foreach (var check in hidden.Where(h => h.Exercise == exercise.Id))
                 lines.Add(Line(check.Id, check.Points, report, why, " (hidden check)"));
         }
-        return (lines, notebook);
+        return (lines, notebook, report.PeakMemoryBytes);
     }
 
     private static ExerciseGrade Line(string id, int points, Reporting.NotebookReport report, string? why, string suffix)

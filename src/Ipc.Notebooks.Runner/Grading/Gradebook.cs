@@ -10,7 +10,7 @@ namespace Ipc.Notebooks.Runner.Grading;
 /// possible points) and what it earned.</summary>
 internal sealed record ExerciseGrade(string Id, double Earned, double Possible, string Status, string Message);
 
-internal sealed record SubmissionGrade(string Student, string Submission, IReadOnlyList<ExerciseGrade> Exercises, double Seconds)
+internal sealed record SubmissionGrade(string Student, string Submission, IReadOnlyList<ExerciseGrade> Exercises, double Seconds, long PeakMemoryBytes = 0)
 {
     public double Earned => Exercises.Sum(e => e.Earned);
     public double Possible => Exercises.Sum(e => e.Possible);

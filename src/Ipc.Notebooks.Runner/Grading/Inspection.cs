@@ -58,13 +58,16 @@ internal sealed record Inspection(
         var markers = student.Select((s, i) => (Index: i, Id: AnswerSubstitution.ExerciseId(CourseNotebook.FirstLine(s)), Source: s))
             .Where(m => m.Id is not null).ToList();
 
-        // Which notebook of the course: the one whose exercises it has most of; by name when it has none.
-        var match = course.Select(c => (Course: c, Shared: c.Exercises.Count(e => markers.Any(m => m.Id == e.Id))))
-            .OrderByDescending(x => x.Shared).First();
-        var chosen = match.Shared > 0 ? match.Course : course.FirstOrDefault(c => c.Name == name);
-        if (chosen is null || (match.Shared == 0 && !chosen.SetUpCells.Any(student.Contains) && !chosen.Exercises.Any(e => student.Contains(e.CheckSource))))
+        // Which notebook of the course: the one it shares most with — exercise markers above all, then set-up and
+        // check cells, then the file name. Nothing shared at all: another course's notebook.
+        var scored = course.Select(c => (Course: c, Score:
+                4 * c.Exercises.Count(e => markers.Any(m => m.Id == e.Id)) +
+                c.SetUpCells.Count(student.Contains) + c.Exercises.Count(e => student.Contains(e.CheckSource))))
+            .OrderByDescending(x => x.Score).ThenByDescending(x => x.Course.Name == name).First();
+        if (scored.Score == 0)
             return Unusable(file, $"{name} is not a notebook of this course: it has none of its exercise cells (// ✏️ Exercise …), set-up or check cells " +
                                   $"(the course's notebooks: {string.Join(", ", course.Select(c => c.Name))})");
+        var chosen = scored.Course;
 
         var answers = new Dictionary<string, string>();
         var refused = new Dictionary<string, string>();

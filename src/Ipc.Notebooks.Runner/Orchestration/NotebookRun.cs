@@ -103,6 +103,7 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             killed = sandbox.KillAll();
             if (killed > 0) report.Notes.Add($"{killed} process{(killed == 1 ? " was" : "es were")} still running after the notebook ended and {(killed == 1 ? "was" : "were")} killed ({sandbox.Kind}).");
         }
+        report.PeakMemoryBytes = sandbox.PeakMemoryBytes;
         if (sandbox.Breach is { } breach && !report.Notes.Any(n => n.Contains("limit", StringComparison.Ordinal))) report.Notes.Add($"The notebook {breach}.");
         if (sweep?.Sweep(sandbox.SeenPids) is { Count: > 0 } removed)
             report.Notes.Add($"Kernel objects left behind were removed: {string.Join(", ", removed)}.");

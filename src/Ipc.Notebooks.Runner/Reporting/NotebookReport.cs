@@ -31,6 +31,9 @@ internal sealed class NotebookReport(string name, string sourcePath)
     /// <summary>What containment did (processes killed after the end, a limit reached, kernel objects removed).</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>The most memory the notebook's processes used at once, as its sandbox measured it.</summary>
+    public long PeakMemoryBytes { get; set; }
+
     public double PointsPossible => Exercises.Sum(e => e.Points);
     public double PointsEarned => Exercises.Sum(e => e.Earned);
     public bool Passed => CellsFailed == 0 && Failures.Count == 0;
