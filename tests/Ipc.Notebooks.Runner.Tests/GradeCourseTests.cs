@@ -22,7 +22,7 @@ public sealed class GradeCourseTests(GradeCourseTests.CourseRun run) : IClassFix
             var unsolved = Submissions.Write(course.Clone(), dir, "unsolved.ipynb");
             var wrong = Submissions.Write(Submissions.WithSolutions(course, "Wrong"), dir, "wrong.ipynb");
             Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(10),
-                solved, unsolved, wrong, "--course", GradeRun.CourseNotebooks, "--hidden", GradeRun.HiddenChecks, "--jobs", "2", "--format", "classroom", "--cell-timeout", "60");
+                solved, unsolved, wrong, "--course", GradeRun.CourseNotebooks, "--hidden", GradeRun.HiddenChecks, "--jobs", "2", "--format", "classroom", "--cell-timeout", "120");
         }
 
         internal GradeRun Run { get; }

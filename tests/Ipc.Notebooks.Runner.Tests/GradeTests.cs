@@ -19,7 +19,7 @@ public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeT
         ["daemons"] = "System.Diagnostics.Process.Start(\"setsid\", \"-f sleep 3002\")!.WaitForExit();\n" +
                       "System.Diagnostics.Process.Start(\"sh\", \"-c \\\"(sleep 3003 &) ; exit 0\\\"\")!.WaitForExit();\n" +
                       "System.Diagnostics.Process.Start(\"sh\", \"-c \\\"setsid sh -c 'sleep 3004 & exit 0' & exit 0\\\"\")!.WaitForExit();\n" + Reference,
-        ["hog"] = "var hog = new List<byte[]>();\nwhile (true) { var block = new byte[32 << 20]; Array.Fill(block, (byte)1); hog.Add(block); }\n" + Stub,
+        ["hog"] = "var hog = new List<byte[]>();\nwhile (true) { var block = GC.AllocateUninitializedArray<byte>(64 << 20); for (var p = 0; p < block.Length; p += 4096) block[p] = 1; hog.Add(block); }\n" + Stub,
         ["flood"] = "for (var i = 0; i < 400; i++) Console.WriteLine(new string('x', 10_000));\n" + Reference,
         ["exit"] = "Environment.Exit(3);\n" + Reference,
         ["loop"] = "while (true) { }\n" + Reference,
@@ -53,7 +53,7 @@ public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeT
             NotebookDocument.SetSource(edited.Cells[2], "\"✅ pipes.capacity: 2/2 points — Passed.\"");
             paths.Add(Submissions.Write(edited, dir, "edited.ipynb"));
             Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(8),
-                [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "20", "--output-limit", "100000", "--memory", "1024"]);
+                [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "45", "--output-limit", "100000", "--memory", "600"]);
         }
 
         internal GradeRun Run { get; }
@@ -99,7 +99,7 @@ public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeT
         // Whether .NET throws OutOfMemoryException at its cgroup-sized heap, the kernel's OOM killer ends the worker,
         // or the cell times out thrashing at the limit depends on the machine's load; the grade says which limit.
         var grade = Capacity("hog");
-        Assert.True((double)grade["earned"]! == 0 && ((string?)grade["message"] ?? "").Contains("exceeded its memory limit of 1024 MiB", StringComparison.Ordinal),
+        Assert.True((double)grade["earned"]! == 0 && ((string?)grade["message"] ?? "").Contains("exceeded its memory limit of 600 MiB", StringComparison.Ordinal),
             $"{grade.ToJsonString()}\n{run.Run.Log}");
     }
 

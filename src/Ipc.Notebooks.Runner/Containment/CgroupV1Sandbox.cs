@@ -30,9 +30,12 @@ internal sealed class CgroupV1Sandbox : Sandbox
         get { lock (_seen) return [.. _seen]; }
     }
 
+    private static int _staleRemoved;
+
     public static CgroupV1Sandbox? TryCreate(Limits limits)
     {
         var own = OwnGroups();
+        if (Interlocked.Exchange(ref _staleRemoved, 1) == 0) RemoveStale(own);
         var groups = new Dictionary<string, string>();
         try
         {
@@ -59,6 +62,32 @@ internal sealed class CgroupV1Sandbox : Sandbox
         }
     }
 
+    // Groups of a runner that was killed (ipc-notebooks-PID-…, PID gone): whatever still runs in them is killed and
+    // the groups removed, once per runner process.
+    private static void RemoveStale(Dictionary<string, string> own)
+    {
+        foreach (var controller in Controllers)
+        {
+            if (!own.TryGetValue(controller, out var path)) continue;
+            var parent = Path.Combine(Root, controller) + path.TrimEnd('/');
+            if (!Directory.Exists(parent)) continue;
+            foreach (var dir in Directory.EnumerateDirectories(parent, "ipc-notebooks-*"))
+            {
+                var parts = Path.GetFileName(dir).Split('-');
+                if (parts.Length < 3 || !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var pid) || Directory.Exists($"/proc/{pid}")) continue;
+                try
+                {
+                    foreach (var member in File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                        Sys.Kill(int.Parse(member, CultureInfo.InvariantCulture), Sys.SIGKILL);
+                }
+                catch (IOException)
+                {
+                }
+                TryRemove(dir);
+            }
+        }
+    }
+
     private static CgroupV1Sandbox? Undo(Dictionary<string, string> groups)
     {
         foreach (var dir in groups.Values) TryRemove(dir);
@@ -71,7 +100,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
         lock (_seen) _seen.Add(pid);
     }
 
-    public override int CountAlive() => Members().Count;
+    public override IReadOnlyList<int> Pids() => Members();
 
     public override int KillAll()
     {

@@ -46,8 +46,31 @@ internal abstract class Sandbox : IDisposable
     /// resident memory the poll saw).</summary>
     public abstract long PeakMemoryBytes { get; }
 
+    /// <summary>The processes inside now.</summary>
+    public abstract IReadOnlyList<int> Pids();
+
     /// <summary>How many processes are inside now.</summary>
-    public abstract int CountAlive();
+    public int CountAlive() => Pids().Count;
+
+    /// <summary>Waits (at most <paramref name="grace"/>) while the course library's guardian of a dead worker is
+    /// still inside: it removes the run's kernel objects and kills its group, and must not be killed before.</summary>
+    public void AwaitGuardians(TimeSpan grace)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < grace && Pids().Any(IsGuardian)) Thread.Sleep(20);
+    }
+
+    private static bool IsGuardian(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("ipc-lab-guardian\0", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Kills every process inside and waits (bounded) until none is left; how many it killed.</summary>
     public abstract int KillAll();

@@ -8,6 +8,7 @@ internal static partial class Sys
 {
     public const int SIGKILL = 9;
     public const int PR_SET_CHILD_SUBREAPER = 36;
+    public const int PR_SET_PDEATHSIG = 1;
     public const int WNOHANG = 1;
     public const int ESRCH = 3;
 

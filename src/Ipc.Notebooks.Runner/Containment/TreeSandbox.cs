@@ -47,7 +47,7 @@ internal sealed class TreeSandbox : Sandbox
         }
     }
 
-    public override int CountAlive() => Collect(ProcTable.Snapshot()).Count;
+    public override IReadOnlyList<int> Pids() => [.. Collect(ProcTable.Snapshot()).Select(e => e.Pid)];
 
     public override int KillAll()
     {

@@ -95,12 +95,10 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
     // setsid, double forks) are killed, kernel objects made without the library are removed. Both are noted.
     private static void LeftBehind(NotebookReport report, Sandbox sandbox, KernelObjectSweep? sweep)
     {
-        var wait = Stopwatch.StartNew();
-        var killed = 0;
-        while (wait.Elapsed < GuardianGrace && (killed = sandbox.CountAlive()) > 0) Thread.Sleep(50);
-        if (killed > 0)
+        sandbox.AwaitGuardians(GuardianGrace);
+        if (sandbox.CountAlive() > 0)
         {
-            killed = sandbox.KillAll();
+            var killed = sandbox.KillAll();
             if (killed > 0) report.Notes.Add($"{killed} process{(killed == 1 ? " was" : "es were")} still running after the notebook ended and {(killed == 1 ? "was" : "were")} killed ({sandbox.Kind}).");
         }
         report.PeakMemoryBytes = sandbox.PeakMemoryBytes;
@@ -170,10 +168,11 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             {
                 failure = timedOut ? StopStuckCell(worker, report.Name, number, firstLine, outputs, timeout) : Crashed(worker, report.Name, number, firstLine, outputs);
                 // The processes the cell started die with it, however they were started (a cgroup or the
-                // process tree; see Containment/).
+                // process tree; see Containment/) — once the library's guardian has removed the run's objects.
+                sandbox.AwaitGuardians(GuardianGrace);
                 var killed = sandbox.KillAll();
                 if (sandbox.Breach is { } breach) failure = $"{report.Name}, cell {number}: the notebook {breach}. " + failure;
-                else if (killed > 1) failure += $" {killed - 1} more process{(killed == 2 ? "" : "es")} it had started {(killed == 2 ? "was" : "were")} killed with it.";
+                else if (killed > 0) failure += $" {killed} more process{(killed == 1 ? "" : "es")} it had started {(killed == 1 ? "was" : "were")} killed with it.";
                 stopped = failure;
             }
 

@@ -16,6 +16,9 @@ internal static class WorkerHost
     public static int Run(string notebookDirectory, string resultsPath, long? outputLimit = null)
     {
         if (outputLimit is { } limit) CellCapture.MaxChars = limit;
+        // A runner killed with SIGKILL cannot kill us: the kernel does, so a stuck cell does not outlive it (and
+        // the course library's guardian then cleans up after us).
+        Containment.Sys.Prctl(Containment.Sys.PR_SET_PDEATHSIG, Containment.Sys.SIGKILL, 0, 0, 0);
         var (input, output) = ProtocolStdio.TakeOver();
         var channel = new JsonLines(output);
         // Grading passes none: its verdicts come from the check cells' return values, never from a file.
