@@ -43,6 +43,22 @@ public sealed class GradeInputTests
         Assert.Equal(2, (double)run.Submission("renamed.ipynb")["possible"]!);
     }
 
+    [Fact]
+    public void A_failing_set_up_cell_is_named_in_every_line_of_the_grade()
+    {
+        using var temp = new TempFolder();
+        var course = Submissions.SmallCourse(temp.Path);
+        var path = Path.Combine(course, "01-pipes.ipynb");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("Ipc.Lab.dll", "Ipc.Lab.Missing.dll", StringComparison.Ordinal));
+        var submission = Submissions.Write(Submissions.With(NotebookDocument.Load(path), _ => null), temp.Sub("class"), "student.ipynb");
+
+        var run = GradeRun.Start(temp.Sub("out"), TimeSpan.FromMinutes(5), submission, "--course", course, "--cell-timeout", "30");
+
+        Assert.True(run.Process.ExitCode == 0, run.Log);
+        AssertLine(run, "student.ipynb", "pipes.capacity", "the course's set-up cell 1 failed");
+        Assert.Contains("Ipc.Lab.Missing.dll", (string?)GradeRun.Exercise(run.Submission("student.ipynb"), "pipes.capacity")["message"] ?? "", StringComparison.Ordinal);
+    }
+
     private static void AssertLine(GradeRun run, string submission, string id, string says)
     {
         var line = GradeRun.Exercise(run.Submission(submission), id);

@@ -156,7 +156,13 @@ internal static class GradeCommand
 
         var report = new NotebookRun(settings, TextWriter.Null).Execute(notebook, course.Name, course.Path, plan);
 
-        var why = report.Failures.FirstOrDefault()?.Message;
+        var first = report.Failures.FirstOrDefault();
+        var why = first?.Message;
+        // A set-up cell is the course's own: when it fails, the grader's environment is at fault (the library not
+        // built, a kernel object limit reached), and every line says so.
+        if (first is { Cell: > 0 } && first.Cell <= cells.Count && cells[first.Cell - 1] is JsonObject failed &&
+            course.SetUpCells.Contains(CourseNotebook.Normalize(NotebookDocument.Source(failed))))
+            why = $"the course's set-up cell {first.Cell} failed, so no check could run: {first.Message}";
         var lines = new List<ExerciseGrade>();
         foreach (var exercise in course.Exercises)
         {
