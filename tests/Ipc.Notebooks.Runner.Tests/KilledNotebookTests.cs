@@ -50,6 +50,33 @@ public sealed class KilledNotebookTests
         }
     }
 
+    /// <summary>Processes that left the worker's process group and session (setsid, a double fork) or never used the
+    /// course library (Process.Start) die with the cell that timed out, too: the runner holds them in a cgroup, or
+    /// follows them through /proc as a child subreaper.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("tree")]
+    public void A_timed_out_cell_takes_every_process_it_started_with_it(string containment)
+    {
+        using var temp = new TempFolder();
+        var marker = containment == "auto" ? "302" : "303";
+        var notebook = new NotebookFile()
+            .Code($$"""
+                  using System.Diagnostics;
+                  Process.Start("sleep", "{{marker}}1");
+                  Process.Start("setsid", "-f sleep {{marker}}2")!.WaitForExit();
+                  Process.Start("sh", "-c \"(sleep {{marker}}3 &) ; exit 0\"")!.WaitForExit();
+                  while (true) { }
+                  """)
+            .SaveIn(temp.Path, "escapes.ipynb");
+        var run = BoundedProcess.Run("dotnet", [RunnerDll, "run", notebook, "--out", temp.Sub("out"), "--cell-timeout", "10"], TimeSpan.FromSeconds(150),
+            environment: new Dictionary<string, string> { ["IPC_NOTEBOOKS_CONTAINMENT"] = containment });
+
+        Assert.NotEqual(0, run.ExitCode);
+        foreach (var survivor in new[] { "1", "2", "3" })
+            Assert.Empty(Submissions.LiveProcesses($"sleep {marker}{survivor}"));
+    }
+
     // Processes of the group that are not dead. A zombie has exited and holds nothing but its pid; this
     // machine's PID 1 does not reap the orphans it inherits, so a killed run's children may stay zombies.
     private static IReadOnlyList<string> LiveMembersOf(int group)

@@ -24,6 +24,11 @@ internal sealed class NotebookDocument
     public static NotebookDocument Load(string path) =>
         new(JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not a JSON object"));
 
+    public static NotebookDocument Parse(JsonObject root) => new(root);
+
+    /// <summary>A copy to change (run, substitute answers into) while this one stays as it was.</summary>
+    public NotebookDocument Clone() => new((JsonObject)Root.DeepClone());
+
     public void Save(string path) => File.WriteAllText(path, Root.ToJsonString(Indented) + "\n", new UTF8Encoding(false));
 
     public static string Source(JsonObject cell) => cell["source"] switch

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Security.Cryptography;
 using Ipc.Notebooks.Runner.Cli;
+using Ipc.Notebooks.Runner.Containment;
 using Ipc.Notebooks.Runner.Notebooks;
 using Ipc.Notebooks.Runner.Protocol;
 using Ipc.Notebooks.Runner.Reporting;
@@ -10,39 +12,102 @@ namespace Ipc.Notebooks.Runner.Orchestration;
 
 // Runs one notebook in a fresh worker: sends its code cells one by one, stores what comes back in the cells,
 // enforces the per-cell timeout, and records what failed and why in the report.
-internal sealed class NotebookRun(RunOptions options, TextWriter progress)
+internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
 {
     public const string RaisesException = "raises-exception";
     public const string SkipExecution = "skip-execution";
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+    // After the worker has gone, the course library's guardian removes the run's kernel objects and kills its
+    // group; it gets this long before whatever is still in the sandbox is killed.
+    private static readonly TimeSpan GuardianGrace = TimeSpan.FromSeconds(3);
+
+    public NotebookRun(RunOptions options, TextWriter progress) : this(RunSettings.From(options), progress)
+    {
+    }
 
     public (NotebookReport Report, NotebookDocument Executed) Execute(string notebookPath)
     {
-        var clock = Stopwatch.StartNew();
-        var name = Path.GetFileName(notebookPath);
-        var report = new NotebookReport(name, Path.GetFullPath(notebookPath));
         var notebook = NotebookDocument.Load(notebookPath);
-        if (options.AnswersDirectory is { } answers) AnswerSubstitution.Apply(notebook, answers);
-
-        var scratch = Directory.CreateTempSubdirectory("ipc-notebooks-");
-        try
-        {
-            var resultsPath = Path.Combine(scratch.FullName, "exercise-results.jsonl");
-            using (var worker = WorkerProcess.Start(Path.GetDirectoryName(report.SourcePath)!, resultsPath))
-                RunCells(notebook, worker, report, clock);
-            report.Exercises = ExerciseResultsFile.Read(resultsPath);
-        }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
-        report.Seconds = clock.Elapsed.TotalSeconds;
+        if (settings.AnswersDirectory is { } answers) AnswerSubstitution.Apply(notebook, answers);
+        var report = Execute(notebook, Path.GetFileName(notebookPath), Path.GetFullPath(notebookPath), plan: null);
         return (report, notebook);
     }
 
-    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report, Stopwatch sinceStart)
+    /// <summary>Runs <paramref name="notebook"/> (changed in place into its executed copy) as if it were the file at
+    /// <paramref name="sourcePath"/>. With a <paramref name="plan"/> (grading) the exercise verdicts come from its
+    /// check cells' return values; without one, from the results file the course library's checks append to.</summary>
+    public NotebookReport Execute(NotebookDocument notebook, string name, string sourcePath, GradePlan? plan)
+    {
+        var clock = Stopwatch.StartNew();
+        var report = new NotebookReport(name, sourcePath);
+        var scratch = Directory.CreateTempSubdirectory("ipc-notebooks-");
+        var sandbox = Sandbox.Create(settings.Limits, settings.Containment);
+        var isolate = settings.Isolate && Namespaces.Available;
+        var sweep = isolate ? null : new KernelObjectSweep();
+        try
+        {
+            var resultsPath = plan is null ? Path.Combine(scratch.FullName, "exercise-results.jsonl") : "";
+            var launch = new WorkerLaunch(sandbox, settings.Isolate ? OwnFiles(scratch.FullName) : null, isolate, settings.OutputLimit);
+            using (var worker = WorkerProcess.Start(Path.GetDirectoryName(sourcePath)!, resultsPath, launch))
+            {
+                RunCells(notebook, worker, report, clock, plan, sandbox);
+                worker.WaitForExit(GuardianGrace);
+            }
+            LeftBehind(report, sandbox, sweep);
+            if (plan is null) report.Exercises = ExerciseResultsFile.Read(resultsPath);
+        }
+        finally
+        {
+            sandbox.Dispose();
+            scratch.Delete(recursive: true);
+        }
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        return report;
+    }
+
+    // A graded worker writes only below its own scratch folder: TMPDIR (the course library's run directory lives
+    // there), HOME, and the compile cache of child bodies — a copy of the grader's, so that a submission can
+    // neither read nor poison what another one compiles, and still does not start cold.
+    private static Dictionary<string, string> OwnFiles(string scratch)
+    {
+        var temp = Directory.CreateDirectory(Path.Combine(scratch, "tmp")).FullName;
+        var cache = Directory.CreateDirectory(Path.Combine(scratch, "cache", "bodies")).FullName;
+        var seed = Environment.GetEnvironmentVariable("IPC_LAB_CACHE") is { Length: > 0 } own ? own
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "ipc-lab");
+        if (Directory.Exists(Path.Combine(seed, "bodies")))
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(seed, "bodies")))
+            {
+                try
+                {
+                    File.Copy(file, Path.Combine(cache, Path.GetFileName(file)));
+                }
+                catch (IOException)
+                {
+                    // Being written right now: the worker compiles that body itself.
+                }
+            }
+        return new() { ["TMPDIR"] = temp, ["HOME"] = temp, ["IPC_LAB_CACHE"] = Path.GetDirectoryName(cache)! };
+    }
+
+    // Whatever the notebook's processes left: processes still running once the guardian had its time (daemons,
+    // setsid, double forks) are killed, kernel objects made without the library are removed. Both are noted.
+    private static void LeftBehind(NotebookReport report, Sandbox sandbox, KernelObjectSweep? sweep)
+    {
+        sandbox.AwaitGuardians(GuardianGrace);
+        if (sandbox.CountAlive() > 0)
+        {
+            var killed = sandbox.KillAll();
+            if (killed > 0) report.Notes.Add($"{killed} process{(killed == 1 ? " was" : "es were")} still running after the notebook ended and {(killed == 1 ? "was" : "were")} killed ({sandbox.Kind}).");
+        }
+        report.PeakMemoryBytes = sandbox.PeakMemoryBytes;
+        if (sandbox.Breach is { } breach && !report.Notes.Any(n => n.Contains("limit", StringComparison.Ordinal))) report.Notes.Add($"The notebook {breach}.");
+        if (sweep?.Sweep(sandbox.SeenPids) is { Count: > 0 } removed)
+            report.Notes.Add($"Kernel objects left behind were removed: {string.Join(", ", removed)}.");
+    }
+
+    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report, Stopwatch sinceStart, GradePlan? plan, Sandbox sandbox)
     {
         var cells = notebook.Cells;
         var ready = worker.Next(StartupTimeout, out var startTimedOut);
@@ -75,11 +140,22 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
                 continue;
             }
 
+            var left = settings.NotebookTimeout is { } total ? total - sinceStart.Elapsed : TimeSpan.MaxValue;
+            if (left <= TimeSpan.Zero)
+            {
+                stopped = $"{report.Name} used up its time ({Seconds(settings.NotebookTimeout!.Value.TotalSeconds)} per notebook); the remaining cells were not run.";
+                report.Failures.Add(new CellFailure(number, firstLine, stopped));
+                report.CellsNotRun++;
+                continue;
+            }
+            var timeout = left < settings.CellTimeout ? left : settings.CellTimeout;
             executionCount++;
             cell["execution_count"] = executionCount;
             var clock = Stopwatch.StartNew();
-            worker.Send(new ExecuteCell(number, source, executionCount));
-            var done = AwaitDone(worker, options.CellTimeout, out var timedOut);
+            var check = plan?.Checks.TryGetValue(i, out var exercise) == true ? new CheckCall(exercise!, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))) : null;
+            worker.Send(new ExecuteCell(number, source, executionCount, check));
+            var done = AwaitDone(worker, timeout, out var timedOut);
+            if (check is not null) report.Verdicts[check.Exercise] = VerdictChannel.Accept(check, done);
             var outputs = (JsonArray)cell["outputs"]!;
             string? failure;
             if (done is not null)
@@ -90,10 +166,19 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
             }
             else
             {
-                failure = timedOut ? StopStuckCell(worker, report.Name, number, firstLine, outputs) : Crashed(worker, report.Name, number, firstLine, outputs);
+                failure = timedOut ? StopStuckCell(worker, report.Name, number, firstLine, outputs, timeout) : Crashed(worker, report.Name, number, firstLine, outputs);
+                // The processes the cell started die with it, however they were started (a cgroup or the
+                // process tree; see Containment/) — once the library's guardian has removed the run's objects.
+                sandbox.AwaitGuardians(GuardianGrace);
+                var killed = sandbox.KillAll();
+                if (sandbox.Breach is { } breach) failure = $"{report.Name}, cell {number}: the notebook {breach}. " + failure;
+                else if (killed > 0) failure += $" {killed} more process{(killed == 1 ? "" : "es")} it had started {(killed == 1 ? "was" : "were")} killed with it.";
                 stopped = failure;
             }
 
+            if (settings.Limits.MemoryBytes is { } memory && outputs.Any(o => (string?)o?["ename"] == typeof(OutOfMemoryException).FullName) &&
+                !report.Notes.Any(n => n.Contains("memory limit", StringComparison.Ordinal)))
+                report.Notes.Add($"The notebook exceeded its memory limit of {memory / (1024 * 1024)} MiB (cell {number} ran out of memory: OutOfMemoryException).");
             if (failure is null) report.CellsOk++;
             else
             {
@@ -138,7 +223,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
         return outcome == CellOutcome.Ok ? null : what;
     }
 
-    private string StopStuckCell(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs)
+    private static string StopStuckCell(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs, TimeSpan timeout)
     {
         // Ask what the cell is doing before killing it: afterwards there is nobody left to ask.
         worker.Send(new StatusRequest());
@@ -157,7 +242,7 @@ internal sealed class NotebookRun(RunOptions options, TextWriter progress)
             : $"It had been running for {Seconds(status.ElapsedSeconds)}" +
               (status.Activity is { Length: > 0 } activity ? $"; Ipc.Lab reports: {activity}" : "; no Ipc.Lab activity was reported") + ".";
         if (status?.Output is { Length: > 0 } printed) outputs.Add(Outputs.Stream("stdout", printed));
-        var message2 = $"{notebook}, cell {cell} ({firstLine}) did not finish within {Seconds(options.CellTimeout.TotalSeconds)} and its worker process was killed. {doing} The remaining cells of this notebook were not run.";
+        var message2 = $"{notebook}, cell {cell} ({firstLine}) did not finish within {Seconds(timeout.TotalSeconds)} and its worker process was killed. {doing} The remaining cells of this notebook were not run.";
         outputs.Add(Outputs.Error("CellTimeoutError", message2, [message2]));
         return message2;
     }

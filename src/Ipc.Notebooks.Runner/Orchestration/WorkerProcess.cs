@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Ipc.Notebooks.Runner.Containment;
 using Ipc.Notebooks.Runner.Protocol;
 
 namespace Ipc.Notebooks.Runner.Orchestration;
@@ -23,7 +24,12 @@ internal sealed class WorkerProcess : IDisposable
         _stderr.Follow(process.StandardError, "worker stderr");
     }
 
-    public static WorkerProcess Start(string notebookDirectory, string resultsPath)
+    public static WorkerProcess Start(string notebookDirectory, string resultsPath) =>
+        Start(notebookDirectory, resultsPath, new WorkerLaunch(null, null, false, null));
+
+    /// <summary>A worker inside <see cref="WorkerLaunch.Sandbox"/> (adopted before it runs any cell), with its own
+    /// temporary folder and, where <see cref="WorkerLaunch.Isolate"/>, its own IPC namespace and /dev/shm.</summary>
+    public static WorkerProcess Start(string notebookDirectory, string resultsPath, WorkerLaunch launch)
     {
         var start = new ProcessStartInfo
         {
@@ -38,11 +44,27 @@ internal sealed class WorkerProcess : IDisposable
         };
         // The same host that runs us: `dotnet runner.dll` when started through dotnet, the apphost otherwise.
         var host = Environment.ProcessPath ?? "dotnet";
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
-        foreach (var argument in new[] { "worker", "--notebook-dir", notebookDirectory, "--results", resultsPath })
-            start.ArgumentList.Add(argument);
-        return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}"));
+        var command = new List<string> { host };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") command.Add(typeof(WorkerProcess).Assembly.Location);
+        command.AddRange(["worker", "--notebook-dir", notebookDirectory, "--results", resultsPath]);
+        if (launch.OutputLimit is { } limit) command.AddRange(["--output-limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (launch.Isolate) command.InsertRange(0, Namespaces.Prefix);
+        start.FileName = command[0];
+        foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
+        if (launch.Sandbox is { } sandbox) start.Environment[Sandbox.TagVariable] = sandbox.Tag;
+        foreach (var (name, value) in launch.Environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
+        Sandbox.Workers[process.Id] = true;
+        try
+        {
+            launch.Sandbox?.Adopt(process.Id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            process.Kill();
+            throw new IOException($"could not put the worker (pid {process.Id}) into its {launch.Sandbox!.Kind}: {e.Message}", e);
+        }
+        return new WorkerProcess(process);
     }
 
     public int Id => _process.Id;
@@ -95,6 +117,7 @@ internal sealed class WorkerProcess : IDisposable
     public void Dispose()
     {
         if (!_process.HasExited) Kill();
+        Sandbox.Workers.TryRemove(_process.Id, out _);
         _process.Dispose();
     }
 
@@ -114,3 +137,7 @@ internal sealed class WorkerProcess : IDisposable
         _events.Add(null);
     }
 }
+
+/// <summary>How a worker is started: in which sandbox (null: none), with which variables added to its environment
+/// (its own TMPDIR, HOME, compile cache), in namespaces of its own or not, and how much output a cell may keep.</summary>
+internal sealed record WorkerLaunch(Sandbox? Sandbox, IReadOnlyDictionary<string, string>? Environment, bool Isolate, long? OutputLimit);

@@ -25,6 +25,15 @@ internal sealed class NotebookReport(string name, string sourcePath)
     public List<CellFailure> Failures { get; } = [];
     public IReadOnlyList<ExerciseResultLine> Exercises { get; set; } = [];
 
+    /// <summary>Grading only: each check cell's verdict by exercise id, as the grader accepted it.</summary>
+    public Dictionary<string, Protocol.Verdict> Verdicts { get; } = [];
+
+    /// <summary>What containment did (processes killed after the end, a limit reached, kernel objects removed).</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>The most memory the notebook's processes used at once, as its sandbox measured it.</summary>
+    public long PeakMemoryBytes { get; set; }
+
     public double PointsPossible => Exercises.Sum(e => e.Points);
     public double PointsEarned => Exercises.Sum(e => e.Earned);
     public bool Passed => CellsFailed == 0 && Failures.Count == 0;

@@ -11,12 +11,26 @@ internal sealed class CellCapture
     private readonly List<JsonObject> _outputs = [];
     private readonly StringBuilder _pending = new();
     private string? _pendingStream;
+    private long _written;
+    private bool _truncated;
+
+    /// <summary>Characters of stream output kept per cell; what comes after is dropped with a note, so a cell that
+    /// floods its output can neither fill the worker's memory nor the executed notebook.</summary>
+    public static long MaxChars { get; set; } = 4 * 1024 * 1024;
 
     public void Write(string streamName, string text)
     {
         if (text.Length == 0) return;
         lock (_gate)
         {
+            if (_truncated) return;
+            _written += text.Length;
+            if (_written > MaxChars)
+            {
+                _truncated = true;
+                text = text[..(int)Math.Max(0, text.Length - (_written - MaxChars))] +
+                       $"\n… output truncated: this cell wrote more than {MaxChars:N0} characters; the rest was dropped.\n";
+            }
             if (_pendingStream != streamName) FlushPending();
             _pendingStream = streamName;
             _pending.Append(text);

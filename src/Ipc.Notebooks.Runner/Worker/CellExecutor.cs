@@ -47,8 +47,14 @@ internal sealed class CellExecutor
         script.Compile();
     }
 
-    public string Execute(int cellNumber, string source, int executionCount, CellCapture capture)
+    public string Execute(int cellNumber, string source, int executionCount, CellCapture capture) =>
+        Execute(cellNumber, source, executionCount, capture, null, out _);
+
+    /// <summary>Runs a cell; for a check cell (<paramref name="check"/> set) also the verdict, or the reason there
+    /// is none, from the value the course's check method returned (see <see cref="CheckCellGuard"/>).</summary>
+    public string Execute(int cellNumber, string source, int executionCount, CellCapture capture, CheckCall? check, out Verdict? verdict)
     {
+        verdict = null;
         var directives = DirectivePreprocessor.Process(source, cellNumber, _notebookDirectory);
         if (directives.Errors.Count > 0)
         {
@@ -72,6 +78,12 @@ internal sealed class CellExecutor
         }
         var compilation = script.GetCompilation();
         _stacks.Register(cellNumber, compilation);
+        if (check is not null && CheckCellGuard.Shadowed(compilation) is { } shadowed)
+        {
+            verdict = CheckCellGuard.Refused(check, shadowed);
+            capture.Add(Outputs.Error("CheckShadowed", shadowed, [shadowed]));
+            return CellOutcome.Exception;
+        }
 
         var run = _state is null ? script.RunAsync(null, _ => true) : script.RunFromAsync(_state, _ => true);
         _state = run.GetAwaiter().GetResult();
@@ -80,8 +92,10 @@ internal sealed class CellExecutor
         {
             var exception = thrown is TargetInvocationException { InnerException: { } inner } ? inner : thrown;
             capture.Add(Outputs.Error(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, _stacks.Traceback(exception)));
+            if (check is not null) verdict = CheckCellGuard.Refused(check, $"the check itself threw {exception.GetType().Name}: {exception.Message}");
             return CellOutcome.Exception;
         }
+        if (check is not null) verdict = CheckCellGuard.Read(check, _state.ReturnValue);
         if (HasTrailingExpression(compilation) && _state.ReturnValue is not DisplayedValue)
             capture.Add(Outputs.ExecuteResult(ValueFormatter.Format(_state.ReturnValue, []), executionCount));
         return CellOutcome.Ok;

@@ -13,11 +13,16 @@ internal static class WorkerHost
     private static volatile int _runningCell;
     private static long _cellStarted;
 
-    public static int Run(string notebookDirectory, string resultsPath)
+    public static int Run(string notebookDirectory, string resultsPath, long? outputLimit = null)
     {
+        if (outputLimit is { } limit) CellCapture.MaxChars = limit;
+        // A runner killed with SIGKILL cannot kill us: the kernel does, so a stuck cell does not outlive it (and
+        // the course library's guardian then cleans up after us).
+        Containment.Sys.Prctl(Containment.Sys.PR_SET_PDEATHSIG, Containment.Sys.SIGKILL, 0, 0, 0);
         var (input, output) = ProtocolStdio.TakeOver();
         var channel = new JsonLines(output);
-        Environment.SetEnvironmentVariable(ExerciseResultLine.Variable, resultsPath);
+        // Grading passes none: its verdicts come from the check cells' return values, never from a file.
+        Environment.SetEnvironmentVariable(ExerciseResultLine.Variable, resultsPath.Length > 0 ? resultsPath : null);
         Console.SetOut(new CaptureWriter("stdout"));
         Console.SetError(new CaptureWriter("stderr"));
         Directory.SetCurrentDirectory(notebookDirectory);
@@ -39,9 +44,11 @@ internal static class WorkerHost
             _cellStarted = Stopwatch.GetTimestamp();
             _runningCell = cell;
             string outcome;
+            // The verdict and the nonce stay in locals of this thread: nothing a cell can reach by reflection.
+            Verdict? verdict = null;
             try
             {
-                outcome = executor.Execute(cell, exec.Source, exec.ExecutionCount, capture);
+                outcome = executor.Execute(cell, exec.Source, exec.ExecutionCount, capture, exec.Check, out verdict);
             }
             catch (Exception e)
             {
@@ -52,7 +59,7 @@ internal static class WorkerHost
             _runningCell = 0;
             DisplaySink.End();
             Console.Out.Flush();
-            channel.Send<WorkerEvent>(new CellDone(cell, outcome, new JsonArray([.. capture.Complete()])));
+            channel.Send<WorkerEvent>(new CellDone(cell, outcome, new JsonArray([.. capture.Complete()]), verdict));
         }
         // Threads a notebook started (foreground ones too) must not keep the worker alive after its last cell.
         Environment.Exit(0);

@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+
+namespace Ipc.Notebooks.Runner.Containment;
+
+// The few syscalls containment needs, by their C names. The runner does not reference Ipc.Lab (notebooks load it
+// themselves), so these are its own.
+internal static partial class Sys
+{
+    public const int SIGKILL = 9;
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int WNOHANG = 1;
+    public const int ESRCH = 3;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nint arg2, nint arg3, nint arg4, nint arg5);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, out int status, int options);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "shmctl", SetLastError = true)]
+    public static partial int ShmCtl(int id, int command, nint buffer);
+
+    [LibraryImport("libc", EntryPoint = "semctl", SetLastError = true)]
+    public static partial int SemCtl(int id, int number, int command);
+
+    [LibraryImport("libc", EntryPoint = "msgctl", SetLastError = true)]
+    public static partial int MsgCtl(int id, int command, nint buffer);
+
+    public const int IPC_RMID = 0;
+}
