@@ -134,6 +134,56 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done{(undo ? " (SEM_UNDO)" : "")}");
     }
 
+    /// <summary>semop(2) with several operations on this set (an amount below 0 is a DOWN by that much, above 0
+    /// an UP), applied atomically: the kernel does all of them at once, or — while any one of them would have
+    /// to wait — none, and waits (at most the timeout) until it can do all. Taking two locks in one call
+    /// this way can never hold one while waiting for the other: a second cure for the deadlock.</summary>
+    public void SemOp(IReadOnlyList<(int Index, int Amount)> operations, TimeSpan? timeout = null, bool undo = false)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (operations.Count == 0) throw new ArgumentException("semop needs at least one operation.", nameof(operations));
+        foreach (var (index, amount) in operations)
+        {
+            CheckIndex(index);
+            if (amount is 0 or < short.MinValue or > short.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(operations), amount, "Each operation adds or takes 1 to 32,767 (an amount of 0 would wait for zero, which this course does not use).");
+        }
+        string what = string.Join(", ", operations.Select(o => $"{Label(o.Index)} {o.Amount:+0;-0}"));
+        short flags = undo ? SEM_UNDO : (short)0;
+        int r = Ops(operations, (short)(flags | IPC_NOWAIT), null);
+        if (r == 0)
+        {
+            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"semop {what}{(undo ? " (SEM_UNDO)" : "")}");
+            return;
+        }
+        if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, operations[0].Index, operations[0].Amount);
+        int ms = Lab.ToMilliseconds(timeout);
+        EventTrace.Record(TraceKind.Blocked, $"semop {what} waits");
+        long deadline = Environment.TickCount64 + ms;
+        while (true)
+        {
+            long left = Math.Max(0, deadline - Environment.TickCount64);
+            var t = new timespec { tv_sec = (time_t)(left / 1000), tv_nsec = (long_t)(left % 1000 * 1_000_000) };
+            r = Ops(operations, flags, &t);
+            if (r == 0) break;
+            if (r == Errno.EINTR) continue;
+            if (r == Errno.EAGAIN)
+                throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s for semop {what} on semaphore set {Id}, " +
+                    $"and could never do all of them at once. Values: {Describe()}. Whoever holds what you take must UP it; semop changed nothing while it waited.");
+            Check(r, NativeCall.SemTimedOp, operations[0].Index, operations[0].Amount);
+        }
+        EventTrace.Record(TraceKind.Woke, $"semop {what} done{(undo ? " (SEM_UNDO)" : "")}");
+    }
+
+    private int Ops(IReadOnlyList<(int Index, int Amount)> operations, short flags, timespec* timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var ops = stackalloc SemBuf[operations.Count];
+        for (int i = 0; i < operations.Count; i++)
+            ops[i] = new SemBuf { Number = (ushort)operations[i].Index, Operation = (short)operations[i].Amount, Flags = flags };
+        return semtimedop(Id, ops, (nuint)operations.Count, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
     /// <summary>One semtimedop; 0 or the errno.</summary>
     private int Op(int index, int amount, int flags, timespec* timeout)
     {
