@@ -120,17 +120,7 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, index, amount);
         int ms = Lab.ToMilliseconds(timeout);
         EventTrace.Record(TraceKind.Blocked, $"DOWN {Label(index)} waits");
-        long deadline = Environment.TickCount64 + ms;
-        while (true)
-        {
-            long left = Math.Max(0, deadline - Environment.TickCount64);
-            var t = new timespec { tv_sec = (time_t)(left / 1000), tv_nsec = (long_t)(left % 1000 * 1_000_000) };
-            r = Op(index, amount, flags, &t);
-            if (r == 0) break;
-            if (r == Errno.EINTR) continue;
-            if (r == Errno.EAGAIN) throw TimedOut(index, ms);
-            Check(r, NativeCall.SemTimedOp, index, amount);
-        }
+        if (!WaitUntilDone([(index, amount)], flags, ms)) throw TimedOut(index, ms);
         EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done{(undo ? " (SEM_UNDO)" : "")}");
     }
 
@@ -159,20 +149,27 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, operations[0].Index, operations[0].Amount);
         int ms = Lab.ToMilliseconds(timeout);
         EventTrace.Record(TraceKind.Blocked, $"semop {what} waits");
+        if (!WaitUntilDone(operations, flags, ms))
+            throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s for semop {what} on semaphore set {Id}, " +
+                $"and could never do all of them at once. Values: {Describe()}. Whoever holds what you take must UP it; semop changed nothing while it waited.");
+        EventTrace.Record(TraceKind.Woke, $"semop {what} done{(undo ? " (SEM_UNDO)" : "")}");
+    }
+
+    /// <summary>Waits in semtimedop, at most <paramref name="ms"/>, until the kernel can do all the operations
+    /// (and does them); false when the time ran out first.</summary>
+    private bool WaitUntilDone(IReadOnlyList<(int Index, int Amount)> operations, short flags, int ms)
+    {
         long deadline = Environment.TickCount64 + ms;
         while (true)
         {
             long left = Math.Max(0, deadline - Environment.TickCount64);
             var t = new timespec { tv_sec = (time_t)(left / 1000), tv_nsec = (long_t)(left % 1000 * 1_000_000) };
-            r = Ops(operations, flags, &t);
-            if (r == 0) break;
+            int r = Ops(operations, flags, &t);
+            if (r == 0) return true;
             if (r == Errno.EINTR) continue;
-            if (r == Errno.EAGAIN)
-                throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s for semop {what} on semaphore set {Id}, " +
-                    $"and could never do all of them at once. Values: {Describe()}. Whoever holds what you take must UP it; semop changed nothing while it waited.");
+            if (r == Errno.EAGAIN) return false;
             Check(r, NativeCall.SemTimedOp, operations[0].Index, operations[0].Amount);
         }
-        EventTrace.Record(TraceKind.Woke, $"semop {what} done{(undo ? " (SEM_UNDO)" : "")}");
     }
 
     private int Ops(IReadOnlyList<(int Index, int Amount)> operations, short flags, timespec* timeout)
@@ -184,13 +181,8 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         return semtimedop(Id, ops, (nuint)operations.Count, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>One semtimedop; 0 or the errno.</summary>
-    private int Op(int index, int amount, int flags, timespec* timeout)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var op = new SemBuf { Number = (ushort)index, Operation = (short)amount, Flags = (short)flags };
-        return semtimedop(Id, &op, 1, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
-    }
+    /// <summary>One semtimedop of one operation; 0 or the errno.</summary>
+    private int Op(int index, int amount, int flags, timespec* timeout) => Ops([(index, amount)], (short)flags, timeout);
 
     private void Check(int error, NativeCall call, int index, int amount)
     {
