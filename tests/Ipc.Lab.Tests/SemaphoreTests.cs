@@ -31,6 +31,20 @@ public class SemaphoreTests : LeavesNoKernelObjects
     }
 
     [Fact]
+    public void Sem_otime_stays_0_through_semget_and_SETVAL_and_is_set_by_the_first_semop()
+    {
+        using var set = SysVSemaphoreSet.Create([1], ["lock"]);
+        Assert.Null(set.SemOTime);
+        set.SetValue(0, 2);
+        Assert.Null(set.SemOTime);
+
+        set.Down();
+        var otime = set.SemOTime;
+        Assert.NotNull(otime);
+        Assert.InRange(otime!.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
     public void A_semop_of_several_operations_changes_nothing_while_one_of_them_would_wait_and_all_at_once_when_it_can()
     {
         using var set = SysVSemaphoreSet.Create([1, 0], ["A", "B"]);

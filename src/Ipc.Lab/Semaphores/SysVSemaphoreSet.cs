@@ -218,6 +218,20 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         if (semctl(Id, index, SETVAL, value) == -1) Check(Marshal.GetLastPInvokeError(), NativeCall.SemCtlSetValue, index, value);
     }
 
+    /// <summary>sem_otime: when a semop last changed this set, or null while none has — semget starts it at 0,
+    /// and semctl(SETVAL) leaves it alone. A creator that does one semop after initialising tells every other
+    /// process that the values are ready (read from /proc/sysvipc/sem, which holds the same field).</summary>
+    public DateTimeOffset? SemOTime
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            long otime = SysVIpcTable.SemaphoreSets().FirstOrDefault(r => r.Id == Id)?.OTime
+                ?? throw new SyscallException(NativeCall.SemGet, Errno.EINVAL, $"semaphore set {Id} no longer exists", "keep the set until every process is done with it");
+            return otime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(otime);
+        }
+    }
+
     /// <summary>How many processes wait in DOWN on semaphore <paramref name="index"/> (semctl GETNCNT).</summary>
     public int Waiting(int index = 0) => Ctl(CheckIndex(index), GETNCNT, NativeCall.SemCtlGetNCount);
 
