@@ -49,6 +49,21 @@ public class FifoTests
     }
 
     [Fact]
+    public void A_non_blocking_open_for_writing_is_ENXIO_without_a_reader_and_succeeds_with_one()
+    {
+        using var fifo = Fifo.Create("nonblocking");
+
+        var e = Assert.Throws<SyscallException>(() => fifo.OpenWriteNonBlocking());
+        Assert.Equal("ENXIO", e.ErrnoName);
+
+        using var reader = fifo.OpenRead();
+        using var writer = fifo.OpenWriteNonBlocking();
+        Assert.True(writer.NonBlocking);
+        writer.Write("now");
+        Assert.Equal("now", reader.ReadString(16));
+    }
+
+    [Fact]
     public void Opening_for_writing_with_no_reader_times_out_with_a_message_naming_the_fifo()
     {
         using var fifo = Fifo.Create("lonely");

@@ -100,7 +100,7 @@ public class ProcReaderTests
             "         7          3   644         120          2   10    11  1000  1000  1000  1000          0          0 1796195814",
         ];
 
-        Assert.Equal([new SemaphoreSetRow(1275236127, 163858, Convert.ToInt32("600", 8), 2, 1000)], SysVIpcTable.ParseSemaphoreSets(sem));
+        Assert.Equal([new SemaphoreSetRow(1275236127, 163858, Convert.ToInt32("600", 8), 2, 1000, 1796195814)], SysVIpcTable.ParseSemaphoreSets(sem));
         Assert.Equal([new MessageQueueRow(7, 3, Convert.ToInt32("644", 8), 120, 2, 1000)], SysVIpcTable.ParseMessageQueues(msg));
     }
 

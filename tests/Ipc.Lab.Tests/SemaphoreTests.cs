@@ -31,6 +31,41 @@ public class SemaphoreTests : LeavesNoKernelObjects
     }
 
     [Fact]
+    public void Sem_otime_stays_0_through_semget_and_SETVAL_and_is_set_by_the_first_semop()
+    {
+        using var set = SysVSemaphoreSet.Create([1], ["lock"]);
+        Assert.Null(set.SemOTime);
+        set.SetValue(0, 2);
+        Assert.Null(set.SemOTime);
+
+        set.Down();
+        var otime = set.SemOTime;
+        Assert.NotNull(otime);
+        Assert.InRange(otime!.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
+    public void A_semop_of_several_operations_changes_nothing_while_one_of_them_would_wait_and_all_at_once_when_it_can()
+    {
+        using var set = SysVSemaphoreSet.Create([1, 0], ["A", "B"]);
+
+        var e = Assert.Throws<WaitTimeoutException>(() => set.SemOp([(0, -1), (1, -1)], Short));
+        Assert.Contains("'A' -1, 'B' -1", e.Message);
+        Assert.Equal("A=1, B=0", set.Describe());   // A was not taken while B could not be
+
+        using var child = Fork.Run(set, s => { Thread.Sleep(100); s.Up(1); }, name: "gives B");
+        set.SemOp([(0, -1), (1, -1)], Long);
+        Assert.Equal("A=0, B=0", set.Describe());
+        Assert.True(child.Wait(Long).Success);
+
+        set.SemOp([(0, 2), (1, 1)]);
+        Assert.Equal("A=2, B=1", set.Describe());
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.SemOp([(2, -1)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.SemOp([(0, 0)]));
+        Assert.Throws<ArgumentException>(() => set.SemOp([]));
+    }
+
+    [Fact]
     public void A_down_that_nobody_answers_ends_with_an_error_naming_the_semaphore_and_its_last_changer()
     {
         using var set = SysVSemaphoreSet.Create([1, 0], ["fork", "knife"]);

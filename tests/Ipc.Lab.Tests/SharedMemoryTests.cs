@@ -14,6 +14,34 @@ public class SharedMemoryTests : LeavesNoKernelObjects
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public void A_store_by_a_child_into_its_mapping_of_a_file_is_in_the_parent_s_mapping_and_in_read_at_once()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "hello, file");
+            using (var file = MappedFile.Map(path))
+            {
+                Assert.Equal(11, file.Size);
+                using var child = Fork.Run(file, f => f.Write(0, "HELLO"u8), name: "file writer");
+                Assert.True(child.Wait(Long).Success);
+
+                Assert.Equal("HELLO, file", System.Text.Encoding.ASCII.GetString(file.AsSpan()));
+                Assert.Equal("HELLO, file", File.ReadAllText(path));   // read(2): the same page cache, no msync needed
+            }
+            Assert.True(File.Exists(path));   // unmapped, not deleted: the file is the caller's
+
+            File.WriteAllText(path, "");
+            var e = Assert.Throws<InvalidOperationException>(() => MappedFile.Map(path));
+            Assert.Contains("empty", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Anonymous_shared_memory_given_to_a_child_carries_text_both_ways()
     {
         using var shm = AnonymousSharedMemory.Create(128);

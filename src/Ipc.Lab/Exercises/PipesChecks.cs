@@ -58,25 +58,84 @@ public static class PipesChecks
         }
     }
 
-    /// <summary>pipes.duplex: <paramref name="ask"/> sends the question to a child through one pipe; the
-    /// child answers with the question in upper case through a second pipe; the function returns the answer.</summary>
-    public static CheckResult Duplex(Func<string, string> ask) => Exercise.Check("pipes.duplex", 3, () =>
+    /// <summary>pipes.duplex: <paramref name="start"/> creates two pipes, starts a child that reads everything
+    /// from the first and writes it back upper-cased into the second, closes the child's ends in the notebook,
+    /// and returns both pipes. The check then holds the conversation itself — it writes the question, closes
+    /// the write end, reads the answer until end of file — so the notebook never sees the text between the two
+    /// pipes and cannot do the child's work for it (a child that only echoes is caught).</summary>
+    public static CheckResult Duplex(Func<(Pipe ToChild, Pipe FromChild)> start) => Exercise.Check("pipes.duplex", 3, () =>
     {
         for (int i = 0; i < 2; i++)
         {
             string question = $"is {Words[Random.Shared.Next(Words.Length)]} #{Random.Shared.Next(100, 10000)} a pipe?";
             long mark = EventTrace.Mark();
-            string answer = ask(question);
-            Expect.Equal(question.ToUpperInvariant(), answer, $"the answer to {Expect.Show(question)}",
-                "The child reads the whole question (until end of file, once the notebook closed its write end), then writes question.ToUpperInvariant() to the second pipe.");
+            (Pipe toChild, Pipe fromChild) pipes;
+            try
+            {
+                pipes = start();
+            }
+            catch (WaitTimeoutException e)
+            {
+                throw new CheckFailedException("Your function waited for something that cannot happen yet.", expected: "return right after starting the child",
+                    actual: e.Message, hint: "Do not wait for the child in StartUpperCaser: it is waiting for the question, which the check writes after your function returns.");
+            }
+            var (toChild, fromChild) = pipes;
+            using (toChild)
+            using (fromChild)
+            {
+                string answer = Converse(toChild, fromChild, question);
+                Expect.True(answer != question || question == question.ToUpperInvariant(),
+                    "The answer is the question itself: the child echoed it. The check reads straight from your second pipe, so the upper-casing must happen in the child.",
+                    expected: Expect.Show(question.ToUpperInvariant()), actual: Expect.Show(answer),
+                    hint: "In the child: output.Write(input.ReadToEnd().ToUpperInvariant()).");
+                Expect.Equal(question.ToUpperInvariant(), answer, $"the answer to {Expect.Show(question)}",
+                    "The child reads the whole question (until end of file), then writes question.ToUpperInvariant() to the second pipe.");
+            }
             bool childTalked = EventTrace.WaitUntil(mark, events =>
                 events.Any(e => IsChild(e) && e.Kind == TraceKind.Read) && events.Any(e => IsChild(e) && e.Kind == TraceKind.Wrote), TraceDelay);
             Expect.True(childTalked, "The answer is right, but no child process read the question from a pipe and wrote the answer to one.",
                 expected: "a child that reads from one pipe and writes to another", actual: "no child read and wrote through pipes",
                 hint: "Start the child with Fork.Run, giving it the read end of the first pipe and the write end of the second.");
         }
-        return "A child answered two questions through two pipes.";
+        return "A child answered two questions through two pipes, and the notebook held only its own two ends.";
     });
+
+    /// <summary>The notebook's side of pipes.duplex, done by the check: the child's ends must be closed here
+    /// (else the answer never ends, or the question pipe has a second reader), the question goes in whole,
+    /// and the answer is read until end of file.</summary>
+    private static string Converse(Pipe toChild, Pipe fromChild, string question)
+    {
+        if (toChild is null || fromChild is null)
+            throw new CheckFailedException("Your function returned a null pipe.", hint: "Return (toChild, fromChild): the two pipes you created.");
+        Expect.True(!ReferenceEquals(toChild, fromChild), "You returned the same pipe twice. A pipe carries bytes one way only: a question and its answer need two.",
+            expected: "two pipes", actual: "one", hint: "Create a second pipe for the answer.");
+        Expect.True(!toChild.WriteEnd.IsClosed && !fromChild.ReadEnd.IsClosed, "The notebook's own ends are closed: the check cannot write the question or read the answer.",
+            expected: "toChild.WriteEnd and fromChild.ReadEnd open", actual: $"{toChild.WriteEnd}, {fromChild.ReadEnd}",
+            hint: "Close only the child's ends in the notebook, and do not dispose the pipes (no 'using'): the check disposes them.");
+        Expect.True(fromChild.WriteEnd.IsClosed, "The notebook still holds the write end of the answer pipe, so the answer would never reach end of file: the kernel sees a writer that may still write.",
+            expected: "fromChild.WriteEnd closed in the notebook", actual: fromChild.WriteEnd.ToString(),
+            hint: "Right after Fork.Run, close the child's ends in the notebook: fromChild.WriteEnd.Close() and toChild.ReadEnd.Close().");
+        Expect.True(toChild.ReadEnd.IsClosed, "The notebook still holds the read end of the question pipe: a second reader, which could take the question before the child does.",
+            expected: "toChild.ReadEnd closed in the notebook", actual: toChild.ReadEnd.ToString(),
+            hint: "Right after Fork.Run, close the child's ends in the notebook: toChild.ReadEnd.Close() and fromChild.WriteEnd.Close().");
+        try
+        {
+            toChild.WriteEnd.Write(question);
+            toChild.WriteEnd.Close();
+            return fromChild.ReadEnd.ReadToEnd();
+        }
+        catch (WaitTimeoutException e)
+        {
+            throw new CheckFailedException("The check wrote the question and closed its end, but the answer never reached end of file.",
+                expected: "the child's answer, then end of file", actual: e.Message,
+                hint: "The child must read until end of file (ReadToEnd), write the answer, and exit (closing its write end).");
+        }
+        catch (SyscallException e) when (e.ErrnoName == "EPIPE")
+        {
+            throw new CheckFailedException("The check could not write the question: no process had the question pipe open for reading.",
+                expected: "a child holding toChild.ReadEnd", actual: e.Message, hint: "Give the child toChild.ReadEnd in Fork.Run.");
+        }
+    }
 
     /// <summary>pipes.eof: <paramref name="collect"/> starts one child per message, each writing its line
     /// (message and newline) into one shared pipe in a single write, and returns every line read until end of

@@ -9,27 +9,54 @@ public static class SemaphoresChecks
 {
     private static readonly string[] Words = ["apple", "pear", "plate", "down", "up", "token", "turn", "mutex", "slot", "queue"];
 
-    /// <summary>sem.signal: <paramref name="receive"/> has a child put the message in shared memory and UP a
-    /// semaphore; the notebook DOWNs it and returns what the memory holds.</summary>
+    /// <summary>sem.signal: <paramref name="receive"/> has a child put the message in shared memory and UP
+    /// 'written'; the child then stays until the notebook UPs 'read' (it stands for a process with more work to
+    /// do). The notebook DOWNs 'written', reads, UPs 'read' and returns the text. What makes the semaphore the
+    /// signal is an order that a correct program forces on every run: the child cannot exit before the
+    /// notebook's UP, which comes after its DOWN. A notebook that waits for the child's exit and DOWNs only then
+    /// (releasing the child first) shows the opposite order; one that waits without releasing it deadlocks.</summary>
     public static CheckResult Signal(Func<string, string> receive) => Exercise.Check("sem.signal", 2, () =>
     {
         for (int i = 0; i < 2; i++)
         {
             string message = $"{Words[Random.Shared.Next(Words.Length)]}-{Random.Shared.Next(100, 10000)}";
             long mark = EventTrace.Mark();
-            string got = receive(message);
+            string got;
+            try
+            {
+                got = receive(message);
+            }
+            catch (WaitTimeoutException e)
+            {
+                throw new CheckFailedException("Something waited forever. If the notebook waited for the child to exit before its UP of 'read', the two wait for each other: a deadlock.",
+                    expected: "the notebook: DOWN 'written', read, UP 'read', then wait for the child", actual: e.Message,
+                    hint: "The child exits only after the notebook's UP of 'read'. Wait for the child last.");
+            }
             Expect.Equal(message, got, $"the text the notebook read after the child's UP, for {Expect.Show(message)}",
-                "The child writes the text, then UPs; the notebook DOWNs first, then reads.");
+                "The child writes the text, then UPs 'written'; the notebook DOWNs 'written' first, then reads.");
             Expect.True(Created(mark, "semget"), "The text is right, but no semaphore set was created.",
-                expected: "SysVSemaphoreSet.Create(0)", actual: "none", hint: "The point is the signal: a semaphore at 0 that the child UPs once it has written.");
-            Expect.True(EventTrace.WaitUntil(mark, events => events.Any(e => e.Process != EventTrace.ProcessName && e.Detail.StartsWith("UP ", StringComparison.Ordinal)), TraceDelay),
-                "The text is right, but the child never UPped a semaphore.", expected: "an UP in the child, after it wrote", actual: "none",
-                hint: "In the child: write the text, then Up() the semaphore you passed it.");
-            Expect.True(Downed(mark, EventTrace.ProcessName), "The text is right, but the notebook never DOWNed the semaphore: it waited for something else (the child's exit?).",
-                expected: "a DOWN in the notebook before it reads", actual: "none",
-                hint: "Waiting for the child to exit is not the point: the child may go on working after it has written. DOWN the semaphore (with a timeout), then read.");
+                expected: "SysVSemaphoreSet.Create([0, 0], [\"written\", \"read\"])", actual: "none", hint: "The point is the signal: a semaphore at 0 that the child UPs once it has written.");
+            bool childSynced = EventTrace.WaitUntil(mark, events => events.Any(e => IsChild(e) && IsUp(e)) && events.Any(e => IsChild(e) && IsDown(e)), TraceDelay);
+            var events = EventTrace.Since(mark);
+            Expect.True(events.Any(e => IsChild(e) && IsUp(e)), "The text is right, but the child never UPped a semaphore.", expected: "an UP of 'written' in the child, after it wrote", actual: "none",
+                hint: "In the child: write the text, then Up(0).");
+            Expect.True(childSynced, "The child UPped, but never DOWNed 'read': it did not wait for the notebook to have read.",
+                expected: "a DOWN of 'read' in the child, after its UP", actual: "none", hint: "In the child, after Up(0): Down(1), so that it stays until the notebook has read.");
+            var notebookDown = events.FirstOrDefault(e => e.Process == EventTrace.ProcessName && IsDown(e));
+            Expect.True(notebookDown is not null, "The text is right, but the notebook never DOWNed the semaphore: it waited for something else.",
+                expected: "a DOWN of 'written' in the notebook before it reads", actual: "none",
+                hint: "DOWN 'written' (with a timeout), then read.");
+            var children = events.Where(e => IsChild(e) && IsUp(e)).Select(e => e.Pid).ToHashSet();
+            var exitedFirst = events.FirstOrDefault(e => e.Kind == TraceKind.Exited && children.Contains(e.Pid) && e.TimestampNs < notebookDown!.TimestampNs);
+            Expect.True(exitedFirst is null, "The text is right, but the child had exited before the notebook's DOWN: the notebook waited for the exit, and the DOWN came too late to be the signal.",
+                expected: "the notebook's DOWN while the child still runs (the child waits for 'read')", actual: $"{exitedFirst?.Detail}, then the notebook's {notebookDown!.Detail}",
+                hint: "Waiting for the exit is not the point: a child with more work to do would keep the notebook waiting. DOWN 'written', read, UP 'read', and wait for the child last.");
+            Expect.True(events.Any(e => e.Process == EventTrace.ProcessName && IsUp(e) && e.TimestampNs > notebookDown.TimestampNs),
+                "The notebook never UPped 'read' after its DOWN: it let the child go before it had read.",
+                expected: "the notebook: DOWN 'written', read, then UP 'read'", actual: Expect.Show(events.Where(e => e.Process == EventTrace.ProcessName && (IsUp(e) || IsDown(e))).Select(e => e.Detail).ToList()),
+                hint: "UP 'read' only once the text is read: it tells the child the memory may change.");
         }
-        return "Received two messages, each announced by a semaphore.";
+        return "Received two messages: each announced by a semaphore while its child still ran, and acknowledged by another.";
     });
 
     /// <summary>sem.undo: <paramref name="valueAfterKill"/> lets a child take a semaphore of value 1 (with
@@ -85,7 +112,9 @@ public static class SemaphoresChecks
     private static bool IsDown(TraceEvent e) =>
         e.Kind is TraceKind.Note or TraceKind.Woke && e.Detail.StartsWith("DOWN ", StringComparison.Ordinal);
 
-    private static bool Downed(long mark, string process) => EventTrace.Since(mark).Any(e => e.Process == process && IsDown(e));
+    private static bool IsUp(TraceEvent e) => e.Kind == TraceKind.Note && e.Detail.StartsWith("UP ", StringComparison.Ordinal);
+
+    private static bool IsChild(TraceEvent e) => e.Process != EventTrace.ProcessName;
 
     private static bool ChildDown(TraceEvent e, bool undo) =>
         e.Process != EventTrace.ProcessName && IsDown(e) && e.Detail.EndsWith("(SEM_UNDO)", StringComparison.Ordinal) == undo;

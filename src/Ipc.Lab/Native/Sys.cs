@@ -121,6 +121,29 @@ internal static unsafe class Sys
         }
     }
 
+    /// <summary>poll(2) on several descriptors: (fd, events) in, revents out (0 for each that is not ready).
+    /// Returns how many are ready; 0 when the timeout passed first. EINTR is retried with the time left.</summary>
+    public static int Poll(ReadOnlySpan<(int Fd, short Events)> wanted, Span<short> revents, int timeoutMs)
+    {
+        var pfds = new pollfd[wanted.Length];
+        for (int i = 0; i < wanted.Length; i++) pfds[i] = new pollfd { fd = wanted[i].Fd, events = wanted[i].Events };
+        long deadline = Environment.TickCount64 + timeoutMs;
+        fixed (pollfd* p = pfds)
+        {
+            while (true)
+            {
+                int n = poll(p, (ulong_t)(ulong)pfds.Length, timeoutMs);
+                if (n >= 0)
+                {
+                    for (int i = 0; i < pfds.Length; i++) revents[i] = pfds[i].revents;
+                    return n;
+                }
+                if (errno != EINTR) throw Fail(NativeCall.Poll);
+                timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+            }
+        }
+    }
+
     public static int Fcntl(int fd, int cmd, int arg, NativeCall call)
     {
         int r = fcntl(fd, cmd, arg);

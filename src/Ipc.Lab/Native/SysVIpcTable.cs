@@ -7,7 +7,7 @@ namespace Ipc.Lab.Native;
 internal sealed record SharedMemorySegmentRow(int Key, int Id, int Mode, long Size, int CreatorPid, long Attached, uint Uid);
 
 /// <summary>A System V semaphore set as /proc/sysvipc/sem lists it.</summary>
-internal sealed record SemaphoreSetRow(int Key, int Id, int Mode, int Semaphores, uint Uid);
+internal sealed record SemaphoreSetRow(int Key, int Id, int Mode, int Semaphores, uint Uid, long OTime);
 
 /// <summary>A System V message queue as /proc/sysvipc/msg lists it.</summary>
 internal sealed record MessageQueueRow(int Key, int Id, int Mode, long Bytes, long Messages, uint Uid);
@@ -27,7 +27,7 @@ internal static class SysVIpcTable
         Parse(lines, r => new SharedMemorySegmentRow(r.Int("key"), r.Int("shmid"), r.Mode(), r.Long("size"), r.Int("cpid"), r.Long("nattch"), r.UInt("uid")));
 
     public static IReadOnlyList<SemaphoreSetRow> ParseSemaphoreSets(IReadOnlyList<string> lines) =>
-        Parse(lines, r => new SemaphoreSetRow(r.Int("key"), r.Int("semid"), r.Mode(), r.Int("nsems"), r.UInt("uid")));
+        Parse(lines, r => new SemaphoreSetRow(r.Int("key"), r.Int("semid"), r.Mode(), r.Int("nsems"), r.UInt("uid"), r.Long("otime")));
 
     public static IReadOnlyList<MessageQueueRow> ParseMessageQueues(IReadOnlyList<string> lines) =>
         Parse(lines, r => new MessageQueueRow(r.Int("key"), r.Int("msqid"), r.Mode(), r.Long("cbytes"), r.Long("qnum"), r.UInt("uid")));

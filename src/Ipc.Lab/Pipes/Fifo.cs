@@ -66,6 +66,18 @@ public sealed class Fifo : IDisposable, IReachedByName
         }
     }
 
+    public PipeWriteEnd OpenWriteNonBlocking() => OpenWriteNonBlocking(Path);
+
+    /// <summary>open(path, O_WRONLY | O_NONBLOCK), once, as C would: with no reader it fails at once with ENXIO
+    /// (where a blocking open would wait); with one, the write end it returns stays non-blocking, so a write
+    /// into a full FIFO fails with EAGAIN.</summary>
+    public static PipeWriteEnd OpenWriteNonBlocking(string path)
+    {
+        int fd = Sys.Open(path, O_WRONLY | O_NONBLOCK, NativeCall.OpenFifo);
+        EventTrace.Record(TraceKind.Note, $"open {path} (O_WRONLY | O_NONBLOCK)");
+        return new PipeWriteEnd(fd, "FIFO write end");
+    }
+
     public void Dispose() => Sys.Unlink(Path);
 
     public override string ToString() => $"FIFO {Path}";

@@ -120,27 +120,69 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, index, amount);
         int ms = Lab.ToMilliseconds(timeout);
         EventTrace.Record(TraceKind.Blocked, $"DOWN {Label(index)} waits");
+        if (!WaitUntilDone([(index, amount)], flags, ms)) throw TimedOut(index, ms);
+        EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done{(undo ? " (SEM_UNDO)" : "")}");
+    }
+
+    /// <summary>semop(2) with several operations on this set (an amount below 0 is a DOWN by that much, above 0
+    /// an UP), applied atomically: the kernel does all of them at once, or — while any one of them would have
+    /// to wait — none, and waits (at most the timeout) until it can do all. Taking two locks in one call
+    /// this way can never hold one while waiting for the other: a second cure for the deadlock.</summary>
+    public void SemOp(IReadOnlyList<(int Index, int Amount)> operations, TimeSpan? timeout = null, bool undo = false)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (operations.Count == 0) throw new ArgumentException("semop needs at least one operation.", nameof(operations));
+        foreach (var (index, amount) in operations)
+        {
+            CheckIndex(index);
+            if (amount is 0 or < short.MinValue or > short.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(operations), amount, "Each operation adds or takes 1 to 32,767 (an amount of 0 would wait for zero, which this course does not use).");
+        }
+        string what = string.Join(", ", operations.Select(o => $"{Label(o.Index)} {o.Amount:+0;-0}"));
+        short flags = undo ? SEM_UNDO : (short)0;
+        int r = Ops(operations, (short)(flags | IPC_NOWAIT), null);
+        if (r == 0)
+        {
+            if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"semop {what}{(undo ? " (SEM_UNDO)" : "")}");
+            return;
+        }
+        if (r != Errno.EAGAIN) Check(r, NativeCall.SemOp, operations[0].Index, operations[0].Amount);
+        int ms = Lab.ToMilliseconds(timeout);
+        EventTrace.Record(TraceKind.Blocked, $"semop {what} waits");
+        if (!WaitUntilDone(operations, flags, ms))
+            throw new WaitTimeoutException($"{EventTrace.ProcessName} (pid {Environment.ProcessId}) waited {ms / 1000.0:0.###} s for semop {what} on semaphore set {Id}, " +
+                $"and could never do all of them at once. Values: {Describe()}. Whoever holds what you take must UP it; semop changed nothing while it waited.");
+        EventTrace.Record(TraceKind.Woke, $"semop {what} done{(undo ? " (SEM_UNDO)" : "")}");
+    }
+
+    /// <summary>Waits in semtimedop, at most <paramref name="ms"/>, until the kernel can do all the operations
+    /// (and does them); false when the time ran out first.</summary>
+    private bool WaitUntilDone(IReadOnlyList<(int Index, int Amount)> operations, short flags, int ms)
+    {
         long deadline = Environment.TickCount64 + ms;
         while (true)
         {
             long left = Math.Max(0, deadline - Environment.TickCount64);
             var t = new timespec { tv_sec = (time_t)(left / 1000), tv_nsec = (long_t)(left % 1000 * 1_000_000) };
-            r = Op(index, amount, flags, &t);
-            if (r == 0) break;
+            int r = Ops(operations, flags, &t);
+            if (r == 0) return true;
             if (r == Errno.EINTR) continue;
-            if (r == Errno.EAGAIN) throw TimedOut(index, ms);
-            Check(r, NativeCall.SemTimedOp, index, amount);
+            if (r == Errno.EAGAIN) return false;
+            Check(r, NativeCall.SemTimedOp, operations[0].Index, operations[0].Amount);
         }
-        EventTrace.Record(TraceKind.Woke, $"DOWN {Label(index)} done{(undo ? " (SEM_UNDO)" : "")}");
     }
 
-    /// <summary>One semtimedop; 0 or the errno.</summary>
-    private int Op(int index, int amount, int flags, timespec* timeout)
+    private int Ops(IReadOnlyList<(int Index, int Amount)> operations, short flags, timespec* timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var op = new SemBuf { Number = (ushort)index, Operation = (short)amount, Flags = (short)flags };
-        return semtimedop(Id, &op, 1, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        var ops = stackalloc SemBuf[operations.Count];
+        for (int i = 0; i < operations.Count; i++)
+            ops[i] = new SemBuf { Number = (ushort)operations[i].Index, Operation = (short)operations[i].Amount, Flags = flags };
+        return semtimedop(Id, ops, (nuint)operations.Count, timeout) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
+
+    /// <summary>One semtimedop of one operation; 0 or the errno.</summary>
+    private int Op(int index, int amount, int flags, timespec* timeout) => Ops([(index, amount)], (short)flags, timeout);
 
     private void Check(int error, NativeCall call, int index, int amount)
     {
@@ -174,6 +216,20 @@ public sealed unsafe class SysVSemaphoreSet : IDisposable, IChildTransferable<Sy
         CheckIndex(index);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (semctl(Id, index, SETVAL, value) == -1) Check(Marshal.GetLastPInvokeError(), NativeCall.SemCtlSetValue, index, value);
+    }
+
+    /// <summary>sem_otime: when a semop last changed this set, or null while none has — semget starts it at 0,
+    /// and semctl(SETVAL) leaves it alone. A creator that does one semop after initialising tells every other
+    /// process that the values are ready (read from /proc/sysvipc/sem, which holds the same field).</summary>
+    public DateTimeOffset? SemOTime
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            long otime = SysVIpcTable.SemaphoreSets().FirstOrDefault(r => r.Id == Id)?.OTime
+                ?? throw new SyscallException(NativeCall.SemGet, Errno.EINVAL, $"semaphore set {Id} no longer exists", "keep the set until every process is done with it");
+            return otime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(otime);
+        }
     }
 
     /// <summary>How many processes wait in DOWN on semaphore <paramref name="index"/> (semctl GETNCNT).</summary>

@@ -1,16 +1,13 @@
-string AskChild(string question)
+(Pipe ToChild, Pipe FromChild) StartUpperCaser()
 {
-    using var toChild = Pipe.Create();
-    using var fromChild = Pipe.Create();
-    var child = Fork.Run(toChild.ReadEnd, fromChild.WriteEnd, (input, output) =>
+    var toChild = Pipe.Create();
+    var fromChild = Pipe.Create();
+    Fork.Run(toChild.ReadEnd, fromChild.WriteEnd, (input, output) =>
     {
-        string q = input.ReadToEnd();
-        output.Write(q.ToUpperInvariant());
+        string question = input.ReadToEnd();
+        output.Write(question.ToUpperInvariant());
     });
+    toChild.ReadEnd.Close();     // the child's ends: the notebook keeps only its own two
     fromChild.WriteEnd.Close();
-    toChild.WriteEnd.Write(question);
-    toChild.WriteEnd.Close();
-    string answer = fromChild.ReadEnd.ReadToEnd();
-    child.Wait();
-    return answer;
+    return (toChild, fromChild);
 }

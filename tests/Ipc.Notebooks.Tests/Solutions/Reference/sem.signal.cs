@@ -1,14 +1,16 @@
 string ReceiveFromChild(string message)
 {
     using var memory = AnonymousSharedMemory.Create(256);
-    using var written = SysVSemaphoreSet.Create(0, "written");
-    var child = Fork.Run(memory, written, message, (m, w, text) =>
+    using var turns = SysVSemaphoreSet.Create([0, 0], ["written", "read"]);
+    var child = Fork.Run(memory, turns, message, (m, t, text) =>
     {
         m.Text().Write(text);
-        w.Up();
+        t.Up(0);                                 // written
+        t.Down(1, TimeSpan.FromSeconds(30));     // stays until the notebook has read
     });
-    written.Down(0, TimeSpan.FromSeconds(30));
+    turns.Down(0, TimeSpan.FromSeconds(30));
     string got = memory.Text().Read();
+    turns.Up(1);
     child.Wait();
     return got;
 }

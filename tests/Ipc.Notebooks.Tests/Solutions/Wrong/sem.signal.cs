@@ -1,14 +1,18 @@
-// Waits for the child to exit instead of DOWNing the semaphore: the text is right only because this child
-// ends right after writing — a child that goes on working would keep the notebook waiting.
+// Waits for the child to exit and only then DOWNs: it lets the child go at once (UP 'read' first) so that the
+// exit comes, and the DOWN then finds the semaphore at 1. The text is right only because this child ends right
+// after writing; the check sees the child's exit before the notebook's DOWN.
 string ReceiveFromChild(string message)
 {
     using var memory = AnonymousSharedMemory.Create(256);
-    using var written = SysVSemaphoreSet.Create(0, "written");
-    var child = Fork.Run(memory, written, message, (m, w, text) =>
+    using var turns = SysVSemaphoreSet.Create([0, 0], ["written", "read"]);
+    var child = Fork.Run(memory, turns, message, (m, t, text) =>
     {
         m.Text().Write(text);
-        w.Up();
+        t.Up(0);
+        t.Down(1, TimeSpan.FromSeconds(30));
     });
+    turns.Up(1);
     child.Wait();
+    turns.Down(0, TimeSpan.FromSeconds(30));
     return memory.Text().Read();
 }
