@@ -448,7 +448,8 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     public static IReadOnlyList<Socket> Poll(IEnumerable<Socket> sockets, TimeSpan? timeout = null)
     {
         var list = sockets.ToList();
-        var ready = PollCalls.Poll(list.Select(s => (s.Fd, SocketConstants.POLLIN)).ToArray(), Lab.ToMilliseconds(timeout));
+        var ready = new short[list.Count];
+        Sys.Poll(list.Select(s => (s.Fd, SocketConstants.POLLIN)).ToArray(), ready, Lab.ToMilliseconds(timeout));
         return list.Where((_, i) => ready[i] != 0).ToList();
     }
 
