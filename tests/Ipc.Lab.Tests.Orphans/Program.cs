@@ -38,6 +38,25 @@ if (args is ["sockets"])
     return 3;
 }
 
+if (args is ["foreign-queue", var keyText, var idText])
+{
+    // Run as another user by MessageQueueTests: what this library says when a queue of someone else's is used.
+    int key = int.Parse(keyText), id = int.Parse(idText);
+    foreach (var attempt in new Action[] { () => SysVMessageQueue.Get(key, 0), () => SysVMessageQueue.Open(id).Send(1, "x") })
+    {
+        try
+        {
+            attempt();
+            Console.WriteLine("ALLOWED");
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"REFUSED {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+    return 0;
+}
+
 if (args is ["objects"])
 {
     var shm = SysVSharedMemory.Create(4096);
