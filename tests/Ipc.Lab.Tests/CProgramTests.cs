@@ -53,6 +53,18 @@ public class CProgramTests
     }
 
     [Fact]
+    public void A_program_and_a_fifo_of_the_same_name_do_not_collide_in_the_run_directory()
+    {
+        if (CProgram.Gcc is null) return;
+
+        var program = CProgram.Compile("server", "int main(void) { return 0; }");
+        using var fifo = Ipc.Lab.Pipes.Fifo.Create("server");
+
+        Assert.NotEqual(fifo.Path, program.Path);
+        Assert.True(File.Exists(program.Path));
+    }
+
+    [Fact]
     public void A_program_that_does_not_compile_fails_with_gcc_s_error_naming_the_program()
     {
         if (CProgram.Gcc is null) return;

@@ -57,10 +57,12 @@ public sealed class CProgram
         if (Gcc is null)
             return new CProgram(name, source, null,
                 $"gcc is not installed here, so {name}.c is shown but not run. Install it (Debian/Ubuntu: sudo apt-get install gcc, or scripts/setup) and restart the kernel to run the C.");
-        // Named after the program (the kernel shows the file's name as the process's comm: "4242-zombie"), and
-        // never overwritten: a program compiled again may still be running from the old file.
-        string binary = RunDirectory.NewPath(name);
-        for (int n = 2; File.Exists(binary); n++) binary = RunDirectory.NewPath($"{name}-{n}");
+        // Named after the program (the kernel shows the file's name as the process's comm: "4242-zombie.out"),
+        // with C's ".out" so that it never takes the name of a FIFO or socket file the student calls the same
+        // (a "server" FIFO next to server.c), and never overwritten: a program compiled again may still be
+        // running from the old file.
+        string binary = RunDirectory.NewPath($"{name}.out");
+        for (int n = 2; File.Exists(binary); n++) binary = RunDirectory.NewPath($"{name}-{n}.out");
         string file = binary + ".c";
         Remember(file);
         Remember(binary);
