@@ -253,4 +253,27 @@ public class ProcessTests
         Assert.Equal("out 1\nout 2\nout 3\nno newline at the end\n", capture.Out.ToString().Replace("\r\n", "\n"));
         Assert.Equal("err 1\nerr 2\nerr 3\n", capture.Error.ToString().Replace("\r\n", "\n"));
     }
+
+    [Fact]
+    public unsafe void A_descriptor_this_process_inherited_without_O_CLOEXEC_does_not_reach_a_child()
+    {
+        // As a shell or a Jupyter launcher hands them to the notebook's process: a pipe with no O_CLOEXEC.
+        int* fds = stackalloc int[2];
+        Assert.Equal(0, Tmds.Linux.LibC.pipe(fds));
+        try
+        {
+            using var child = Command.Start("/bin/sh", "-c", "ls /proc/$$/fd");
+            Assert.True(child.Wait(TimeSpan.FromSeconds(60)).Success, child.ToString());
+            var inChild = child.Output.Where(l => !l.IsError).Select(l => int.Parse(l.Text.Trim())).ToHashSet();
+
+            Assert.DoesNotContain(fds[0], inChild);
+            Assert.DoesNotContain(fds[1], inChild);
+            Assert.Contains(1, inChild); // the listing itself is real: the child's stdout is there
+        }
+        finally
+        {
+            Tmds.Linux.LibC.close(fds[0]);
+            Tmds.Linux.LibC.close(fds[1]);
+        }
+    }
 }

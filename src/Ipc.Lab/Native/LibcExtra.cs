@@ -22,6 +22,9 @@ internal static unsafe partial class LibcExtra
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_destroy(void* fileActions);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newFd);
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, int oflag, uint mode);
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);
+    /// <summary>glibc 2.34 and later: close every descriptor from <paramref name="from"/> up, in the child.</summary>
+    [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addclosefrom_np(void* fileActions, int from);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_init(void* attr);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_destroy(void* attr);
     [LibraryImport(Libc)] public static partial int posix_spawnattr_setflags(void* attr, short flags);

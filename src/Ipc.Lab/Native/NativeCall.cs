@@ -39,6 +39,7 @@ internal sealed record NativeCall
     public static readonly NativeCall PosixSpawnFileActionsInit = new("posix_spawn_file_actions_init");
     public static readonly NativeCall PosixSpawnFileActionsAddDup2 = new("posix_spawn_file_actions_adddup2");
     public static readonly NativeCall PosixSpawnFileActionsAddOpen = new("posix_spawn_file_actions_addopen");
+    public static readonly NativeCall PosixSpawnFileActionsAddClose = new("posix_spawn_file_actions_addclose");
     public static readonly NativeCall PosixSpawnAttrInit = new("posix_spawnattr_init");
     public static readonly NativeCall PosixSpawnAttrSetSigDefault = new("posix_spawnattr_setsigdefault");
     public static readonly NativeCall PosixSpawnAttrSetSigMask = new("posix_spawnattr_setsigmask");

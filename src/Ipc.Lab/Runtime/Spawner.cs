@@ -60,6 +60,37 @@ internal static unsafe class Spawner
         }
     }
 
+    /// <summary>Closes in the child every descriptor above 2 that the plan does not place. Ours are all O_CLOEXEC
+    /// already; this is for what the notebook's process itself inherited without it (a shell's or a Jupyter
+    /// launcher's descriptors), which would otherwise reach every child and keep their pipes open. A close of a
+    /// descriptor that is not open is no error for posix_spawn (glibc fails only on one out of range).</summary>
+    private static void CloseAllBut(void* actions, HashSet<int> targets)
+    {
+        int top = targets.Count == 0 ? 2 : Math.Max(2, targets.Max());
+        for (int fd = 3; fd < top; fd++)
+            if (!targets.Contains(fd))
+                Check(posix_spawn_file_actions_addclose(actions, fd), NativeCall.PosixSpawnFileActionsAddClose);
+        if (_closeFromWorks)
+        {
+            try
+            {
+                Check(posix_spawn_file_actions_addclosefrom_np(actions, top + 1), NativeCall.PosixSpawnFileActionsAddClose);
+                return;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _closeFromWorks = false; // glibc before 2.34
+            }
+        }
+        // Without closefrom: what is open now (a descriptor opened between this and the spawn is O_CLOEXEC:
+        // only the library opens descriptors in this process while it runs).
+        foreach (int fd in ProcDescriptors.Of(Environment.ProcessId) ?? [])
+            if (fd > top)
+                Check(posix_spawn_file_actions_addclose(actions, fd), NativeCall.PosixSpawnFileActionsAddClose);
+    }
+
+    private static bool _closeFromWorks = true;
+
     /// <summary>Called on the spawner thread only (the guardian is spawned from there too).</summary>
     internal static int SpawnNow(SpawnPlan plan, int processGroup)
     {
@@ -83,6 +114,7 @@ internal static unsafe class Spawner
                 Check(posix_spawn_file_actions_adddup2(actions, temp, target), NativeCall.PosixSpawnFileActionsAddDup2);
                 targets.Add(target);
             }
+            CloseAllBut(actions, targets);
             // Never let a child inherit our stdin/stdout/stderr: in a kernel they are the protocol channel.
             var devNull = Pin(strings, "/dev/null");
             for (int std = 0; std <= 2; std++)
