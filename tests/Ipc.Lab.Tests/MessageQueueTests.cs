@@ -314,11 +314,8 @@ public class MessageQueueTests : LeavesNoKernelObjects
         // Root passes every permission check (CAP_IPC_OWNER), so the other side runs as nobody: a real second
         // user against a real 0600 queue, and the library's own words in that process.
         using var queue = SysVMessageQueue.Create();
-        string orphans = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(MessageQueueTests).Assembly)
-            .Single(a => a.Key == "OrphansDll").Value!;
-        string dotnet = Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";
         using var other = Command.Start(RootFactAttribute.SetPriv, "--reuid=65534", "--regid=65534", "--clear-groups",
-            dotnet, orphans, "foreign-queue", queue.Key.ToString(), queue.Id.ToString());
+            OrphansProgram.Dotnet, OrphansProgram.Dll, "foreign-queue", queue.Key.ToString(), queue.Id.ToString());
         Assert.True(other.Wait(Long).Success, $"{other}: {string.Join(" / ", other.Output.Select(l => l.Text))}");
 
         var refusals = other.Output.Where(l => !l.IsError).Select(l => l.Text).ToArray();

@@ -12,9 +12,6 @@ namespace Ipc.Lab.Tests;
 /// start does, and says so.</summary>
 public class ObjectOrphanTests
 {
-    private static readonly string OrphansDll = typeof(ObjectOrphanTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "OrphansDll").Value!;
-
     private sealed record Objects(int ShmId, int ShmKey, int SemId, int SemKey, string PosixShm, string PosixSem, int MsgId, int MsgKey)
     {
         public List<string> StillThere()
@@ -96,8 +93,8 @@ public class ObjectOrphanTests
 
     private static (ChildProcess Victim, Objects Objects) StartVictim()
     {
-        Assert.True(File.Exists(OrphansDll), $"{OrphansDll} is built with this project");
-        var victim = Command.Start(Dotnet(), OrphansDll, "objects");
+        Assert.True(File.Exists(OrphansProgram.Dll), $"{OrphansProgram.Dll} is built with this project");
+        var victim = Command.Start(OrphansProgram.Dotnet, OrphansProgram.Dll, "objects");
         Match ready = Match.Empty;
         Proc.Eventually(() =>
         {
@@ -114,5 +111,4 @@ public class ObjectOrphanTests
         return (victim, new Objects(Int(1), Int(2), Int(3), Int(4), ready.Groups[5].Value, ready.Groups[6].Value, Int(7), Int(8)));
     }
 
-    private static string Dotnet() => Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";
 }

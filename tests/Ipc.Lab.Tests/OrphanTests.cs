@@ -14,13 +14,10 @@ namespace Ipc.Lab.Tests;
 /// nothing in it can run any more (a notebook kernel restart).</summary>
 public class OrphanTests(ITestOutputHelper log)
 {
-    private static readonly string OrphansDll = typeof(OrphanTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "OrphansDll").Value!;
-
     [Fact]
     public void Killing_a_process_with_SIGKILL_leaves_none_of_its_children_and_removes_its_fifo()
     {
-        Assert.True(File.Exists(OrphansDll), $"{OrphansDll} is built with this project");
+        Assert.True(File.Exists(OrphansProgram.Dll), $"{OrphansProgram.Dll} is built with this project");
         // Orphans are given to the nearest "child subreaper" ancestor: make that us, so that every process the
         // killed one started becomes our child, and "gone" means we reaped it — exact, not a guess from /proc.
         ChildPool.Drain(); // ours; so that below, every process under us is accounted for
@@ -28,7 +25,7 @@ public class OrphanTests(ITestOutputHelper log)
         var left = new HashSet<int>();
         try
         {
-            using var victim = Command.Start(Dotnet(), OrphansDll);
+            using var victim = Command.Start(OrphansProgram.Dotnet, OrphansProgram.Dll);
             Match ready = Match.Empty;
             Assert.True(Proc.Eventually(() =>
             {
@@ -147,5 +144,4 @@ public class OrphanTests(ITestOutputHelper log)
 
     private static Ipc.Lab.Pipes.Pipe Pipe() => Ipc.Lab.Pipes.Pipe.Create();
 
-    private static string Dotnet() => Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet";
 }

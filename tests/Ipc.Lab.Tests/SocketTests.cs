@@ -481,14 +481,11 @@ public class SocketTests : IDisposable
 /// kernel closes the dead process's descriptors, and the guardian kills the children and removes the run's files.</summary>
 public class SocketOrphanTests
 {
-    private static readonly string OrphansDll = typeof(SocketOrphanTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "OrphansDll").Value!;
-
     [Fact]
     public void After_a_SIGKILL_of_the_run_no_listener_socket_file_or_child_is_left()
     {
-        Assert.True(File.Exists(OrphansDll), $"{OrphansDll} is built with this project");
-        using var victim = Command.Start(Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "dotnet", OrphansDll, "sockets");
+        Assert.True(File.Exists(OrphansProgram.Dll), $"{OrphansProgram.Dll} is built with this project");
+        using var victim = Command.Start(OrphansProgram.Dotnet, OrphansProgram.Dll, "sockets");
         System.Text.RegularExpressions.Match ready = System.Text.RegularExpressions.Match.Empty;
         Proc.Eventually(() =>
         {
