@@ -34,4 +34,5 @@ internal static partial class Sys
     public static partial int MsgCtl(int id, int command, nint buffer);
 
     public const int IPC_RMID = 0;
+    public const int GETPID = 11;
 }
