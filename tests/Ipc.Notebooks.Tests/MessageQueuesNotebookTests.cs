@@ -37,7 +37,7 @@ public sealed class MessageQueuesNotebookTests
         Assert.DoesNotContain("Receive: a long line", died);
         var fixedCell = texts.FirstOrDefault(t => t.Contains("Receive: 128 bytes", StringComparison.Ordinal));
         Assert.True(fixedCell is not null, $"No cell of {Notebook} ran the fixed receivers.\n{run.Log}");
-        Assert.Equal(["Receive: 128 bytes", "Receive: 3 bytes", "Receive: 200 bytes", "Receive: 3 bytes"], Lines(fixedCell!));
+        Assert.Equal(["Receive: 128 bytes", "Receive: 3 bytes", "Receive: 200 bytes", "Receive: 3 bytes"], Lines(fixedCell!).Where(l => l.StartsWith("Receive: ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class MessageQueuesNotebookTests
         string Cell(string marker) => texts.FirstOrDefault(t => t.Contains(marker, StringComparison.Ordinal))
             ?? throw new Xunit.Sdk.XunitException($"No cell of {Notebook} printed \"{marker}\".\n{run.Log}");
 
-        Assert.Equal(Enumerable.Repeat("(10 bytes)", 4), Lines(Cell("msgrcv(15) →")).Select(l => l[^10..]));
+        Assert.Equal(Enumerable.Repeat("(10 bytes)", 4), Lines(Cell("msgrcv(15) →")).Where(l => l.StartsWith("msgrcv(15)", StringComparison.Ordinal)).Select(l => l[^10..]));
         Assert.Contains("type -3: a1(type 1) a2(type 1) b1(type 2) c1(type 3) c2(type 3)", Cell("type -3:"));
         var clients = Lines(Cell("client apple: got")).Where(l => l.StartsWith("client ", StringComparison.Ordinal)).Order();
         Assert.Equal(["client apple: got APPLE", "client pear: got PEAR", "client plum: got PLUM"], clients);
