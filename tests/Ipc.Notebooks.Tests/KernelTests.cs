@@ -16,6 +16,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
     private const string TableMarker = "class=\"ipc-table\"";
     private const string PlotMarker = "class=\"ipc-plot\"";
     private const string CheckMarker = "class=\"ipc-check\"";
+    private const string PredictionMarker = "class=\"ipc-prediction\"";
 
     /// <summary>One cell per way the library shows something, with the type it shows and the HTML marker that type
     /// writes. Every type in Ipc.Lab with a TypeFormatterSource attribute must appear here (checked below).</summary>
@@ -46,6 +47,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
                 new Ipc.Lab.Experiments.InterleavedStep('B', false, 1, 1) }, 1))
             """),
         ("CheckResult", CheckMarker, """Exercise.Check("kernel.visuals", 1, () => { })"""),
+        ("Prediction", PredictionMarker, """Predict.Ask("Same pids?", "no").Reveal("different")"""),
     ];
 
     private const string SocketsCell = """
