@@ -166,7 +166,7 @@ public class VisualsTests
         Assert.Contains("&lt;stdio.h&gt;", html);
         Assert.Contains("1 &lt; 2", html);
         Assert.Equal(2, CountOf(html, "user-select:none"));   // two lines: the trailing newline adds none
-        Assert.Equal("── pipe.c ──\n  1  #include <stdio.h>\n  2  int main(void) { return 1 < 2; }", listing.ToString());
+        Assert.Equal("── pipe.c ──\n  1  #include <stdio.h>\n  2  int main(void) { return 1 < 2; }\n", listing.ToString());
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;

@@ -36,4 +36,22 @@ public sealed class SharedMemoryNotebookTests
         Assert.Contains("System V shared memory", views[0]);
         Assert.Contains("No System V object or /dev/shm entry of this process", views[^1]);
     }
+
+    [Fact]
+    public void Two_processes_map_the_region_with_the_same_inode_and_the_interleaving_loses_one_update()
+    {
+        var run = NotebookRun.Of(Notebook, answers: null);
+        var texts = run.CellTexts();
+        var pages = texts.FirstOrDefault(t => t.Contains("Two processes, one region", StringComparison.Ordinal));
+        Assert.True(pages is not null, $"No cell of {Notebook} drew the shared pages.\n{run.Log}");
+        var mappings = pages!.Split('\n').Where(l => l.Contains(" rw-s → ", StringComparison.Ordinal)).ToList();
+        Assert.True(mappings.Count == 2, $"Expected the notebook's and the child's mapping:\n{pages}");
+        Assert.Equal(mappings[0][mappings[0].IndexOf(" → ", StringComparison.Ordinal)..], mappings[1][mappings[1].IndexOf(" → ", StringComparison.Ordinal)..]);
+
+        var interleaving = texts.FirstOrDefault(t => t.Contains("Schedule ABAB", StringComparison.Ordinal));
+        Assert.True(interleaving is not null, $"No cell of {Notebook} ran the schedule ABAB.\n{run.Log}");
+        Assert.Contains("2 increments, counter 1: 1 lost", interleaving);
+        Assert.Contains("overwrites A's store: lost", interleaving);
+    }
 }
+

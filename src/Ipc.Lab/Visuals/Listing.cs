@@ -22,8 +22,9 @@ public sealed class Listing : IHtmlRenderable
 
     private IEnumerable<string> Lines => Source.TrimEnd('\n').Split('\n');
 
+    /// <summary>Ends with a newline, so that what a program prints after its listing starts on a line of its own.</summary>
     public override string ToString() =>
-        new StringBuilder($"── {Title} ──\n").AppendJoin('\n', Lines.Select((l, i) => $"{i + 1,3}  {l}")).ToString();
+        new StringBuilder($"── {Title} ──\n").AppendJoin('\n', Lines.Select((l, i) => $"{i + 1,3}  {l}")).Append('\n').ToString();
 
     public string ToHtml()
     {
