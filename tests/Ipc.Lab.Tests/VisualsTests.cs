@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Experiments;
+using Ipc.Lab.Pipes;
+using Ipc.Lab.Processes;
+using Ipc.Lab.SharedMemory;
 using Ipc.Lab.Visuals;
 using Xunit;
 
@@ -70,6 +74,102 @@ public class VisualsTests
         Assert.DoesNotContain("src=\"http", first + second, StringComparison.OrdinalIgnoreCase);
         Assert.NotEqual(Id(first), Id(second));
     }
+
+    [Fact]
+    public void A_descriptor_table_is_read_from_proc_of_the_real_processes()
+    {
+        using var pipe = Pipe.Create();
+        // sleep's stdin is the read end: posix_spawn has placed it at fd 0 by the time Start returns.
+        using var reader = Command.Start("sleep", ["30"], stdin: pipe.ReadEnd);
+        try
+        {
+            var both = DescriptorTable.Of("after the spawn", pipe, reader);
+            var notebook = both.Processes[0];
+            Assert.Equal([pipe.ReadEnd.Number, pipe.WriteEnd.Number], notebook.Descriptors.Select(d => d.Fd));
+            Assert.Equal([false, true], notebook.Descriptors.Select(d => d.IsWriteEnd));
+            var child = Assert.Single(both.Processes[1].Descriptors);
+            Assert.Equal((0, false), (child.Fd, child.IsWriteEnd));
+            string link = Assert.Single(both.Pipes);
+            Assert.Matches(@"^pipe:\[\d+\]$", link);
+            string html = both.ToHtml();
+            Assert.Contains("class=\"ipc-descriptors\"", html);
+            Assert.Contains("<svg", html);
+            Assert.Contains(link, html);
+            Assert.Equal(3, CountOf(html, "<polygon"));   // one arrow per descriptor
+
+            pipe.ReadEnd.Close();
+            var after = DescriptorTable.Of("after close", pipe, reader);
+            Assert.Equal([true], after.Processes[0].Descriptors.Select(d => d.IsWriteEnd));
+            Assert.Contains($"fd 0   → {link}, read end", after.ToString());
+        }
+        finally
+        {
+            reader.Kill();
+            reader.Wait();
+        }
+    }
+
+    [Fact]
+    public void Shared_pages_are_the_same_inode_at_each_process_s_own_address()
+    {
+        using var region = AnonymousSharedMemory.Create(8192);
+        using var ready = Pipe.Create();
+        using var go = Pipe.Create();
+        using var child = Fork.Run(region, ready.WriteEnd, go.ReadEnd, (m, up, start) =>
+        {
+            up.Write(".");
+            start.ReadToEnd(TimeSpan.FromSeconds(30));
+        }, name: "mapper");
+        ready.WriteEnd.Close();
+        go.ReadEnd.Close();
+        ready.ReadEnd.ReadExactly(1, TimeSpan.FromSeconds(30));
+
+        var pages = SharedPages.Of("two processes", region, child);
+
+        go.WriteEnd.Close();
+        child.Wait(TimeSpan.FromSeconds(30));
+        Assert.Null(pages.Missing);
+        Assert.Equal(["notebook", "mapper"], pages.Mappings.Select(m => m.Process));
+        Assert.Single(pages.Mappings.Select(m => (m.Device, m.Inode)).Distinct());
+        Assert.All(pages.Mappings, m => Assert.Equal("rw-s", m.Permissions));
+        Assert.All(pages.Mappings, m => Assert.Equal(8192UL, m.Length));
+        Assert.Contains("class=\"ipc-shared-pages\"", pages.ToHtml());
+    }
+
+    [Fact]
+    public void An_interleaving_runs_as_scheduled_and_marks_the_store_that_loses_an_update()
+    {
+        var lost = Interleave.Run("ABAB");          // A loads 0, B loads 0, A stores 1, B stores 1
+        Assert.Equal([0L, 0L, 1L, 1L], lost.Steps.Select(s => s.Value));
+        Assert.Equal([true, true, false, false], lost.Steps.Select(s => s.IsLoad));
+        Assert.Equal((2, 1L, 1L), (lost.Increments, lost.Final, lost.Lost));
+        var drawn = Interleaving.Of(lost);
+        Assert.Equal(new Dictionary<int, char> { [3] = 'A' }, drawn.Overwrites);
+        Assert.Contains("class=\"ipc-interleaving\"", drawn.ToHtml());
+
+        // Two increments each, and only 2 survive: the lowest any schedule of two processes can reach.
+        var lowest = Interleave.Run("ABBABAAB");
+        Assert.Equal((4, 2L), (lowest.Increments, lowest.Final));
+        Assert.Equal(0L, Interleave.Run("AABB").Lost);   // one after the other: nothing lost
+        Assert.Contains("never stores", Interleave.Problem("ABA"));
+        Assert.Throws<ArgumentException>(() => Interleave.Run("AxA"));
+    }
+
+    [Fact]
+    public void A_listing_numbers_the_lines_of_the_file_and_escapes_them()
+    {
+        var listing = new Listing("pipe.c", "#include <stdio.h>\nint main(void) { return 1 < 2; }\n");
+
+        string html = listing.ToHtml();
+
+        Assert.Contains("class=\"ipc-listing\"", html);
+        Assert.Contains("&lt;stdio.h&gt;", html);
+        Assert.Contains("1 &lt; 2", html);
+        Assert.Equal(2, CountOf(html, "user-select:none"));   // two lines: the trailing newline adds none
+        Assert.Equal("── pipe.c ──\n  1  #include <stdio.h>\n  2  int main(void) { return 1 < 2; }\n", listing.ToString());
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
     [Fact]
     public void The_library_references_no_assembly_a_notebook_kernel_ships_itself()

@@ -38,6 +38,14 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             Timeline.Of(EventTrace.Since(mark), "a timeline")
             """),
         ("Table", TableMarker, "Ipcs.Ours()"),
+        ("Listing", "class=\"ipc-listing\"", """new Listing("hello.c", "int main(void)\n{\n    return 0;\n}\n")"""),
+        ("DescriptorTable", "class=\"ipc-descriptors\"", """DescriptorTable.Of("after pipe()", Pipe.Create())"""),
+        ("SharedPages", "class=\"ipc-shared-pages\"", """SharedPages.Of("one mapping", Ipc.Lab.SharedMemory.AnonymousSharedMemory.Create(4096))"""),
+        ("Interleaving", "class=\"ipc-interleaving\"", """
+            Interleaving.Of(new Ipc.Lab.Experiments.InterleavingRun("ABAB", new[] { new Ipc.Lab.Experiments.InterleavedStep('A', true, 0, 0),
+                new Ipc.Lab.Experiments.InterleavedStep('B', true, 0, 0), new Ipc.Lab.Experiments.InterleavedStep('A', false, 1, 1),
+                new Ipc.Lab.Experiments.InterleavedStep('B', false, 1, 1) }, 1))
+            """),
         ("CheckResult", CheckMarker, """Exercise.Check("kernel.visuals", 1, () => { })"""),
         ("Prediction", PredictionMarker, """Predict.Ask("Same pids?", "no").Reveal("different")"""),
     ];

@@ -36,4 +36,25 @@ public sealed class SharedMemoryNotebookTests
         Assert.Contains("System V shared memory", views[0]);
         Assert.Contains("No System V object or /dev/shm entry of this process", views[^1]);
     }
+
+    [Fact]
+    public void Two_processes_map_the_region_with_the_same_inode_and_the_interleaving_loses_one_update()
+    {
+        var run = NotebookRun.Of(Notebook, answers: null);
+        var texts = run.CellTexts();
+        var pages = texts.FirstOrDefault(t => t.Contains("Two processes, one region", StringComparison.Ordinal));
+        Assert.True(pages is not null, $"No cell of {Notebook} drew the shared pages.\n{run.Log}");
+        // "notebook (pid 1): 7f..-7f.. rw-s → device 00:01, inode 2626 /memfd:...": one line per process.
+        var mappings = System.Text.RegularExpressions.Regex.Matches(pages!, @"\((pid \d+)\): ([0-9a-f]+)-[0-9a-f]+ rw-s → (device \S+ inode \d+)")
+            .Select(m => (Pid: m.Groups[1].Value, Start: m.Groups[2].Value, Backing: m.Groups[3].Value)).ToList();
+        Assert.True(mappings.Count == 2, $"Expected the notebook's and the child's shared mapping:\n{pages}");
+        Assert.NotEqual(mappings[0].Pid, mappings[1].Pid);
+        Assert.Equal(mappings[0].Backing, mappings[1].Backing);
+
+        var interleaving = texts.FirstOrDefault(t => t.Contains("Schedule ABAB", StringComparison.Ordinal));
+        Assert.True(interleaving is not null, $"No cell of {Notebook} ran the schedule ABAB.\n{run.Log}");
+        Assert.Contains("2 increments, counter 1: 1 lost", interleaving);
+        Assert.Contains("overwrites A's store: lost", interleaving);
+    }
 }
+

@@ -2,6 +2,7 @@ using Ipc.Lab.Diagnostics;
 using Ipc.Lab.Native;
 using System.Text;
 using Ipc.Lab.Pipes;
+using Ipc.Lab.Processes;
 
 namespace Ipc.Lab.Exercises;
 
@@ -173,6 +174,68 @@ public static class PipesChecks
             hint: "Write text + \"\\n\" in one call: a write of at most PIPE_BUF (4,096) bytes is atomic, so lines from several writers never mix.");
         return $"Read all {count} lines from {count} children, one atomic write each, and saw end of file.";
     });
+
+    /// <summary>pipes.hang: <paramref name="startSummer"/> starts a child that reads numbers, one per line, from
+    /// <c>numbers</c> until end of file and writes their sum into <c>sum</c>, and returns that child. The check
+    /// writes the numbers after the function has returned (so only the child can add them), in two halves, the
+    /// second only once the child has taken the first out of the pipe: a child that stops at its first read,
+    /// instead of reading to end of file, sums half and fails on every run, not only when the timing is unlucky.</summary>
+    public static CheckResult Hang(Func<Pipe, Pipe, ChildProcess> startSummer) => Exercise.Check("pipes.hang", 3, () =>
+    {
+        var numbers = Enumerable.Range(0, Random.Shared.Next(20, 40)).Select(_ => (long)Random.Shared.Next(1, 1_000_000)).ToArray();
+        int half = numbers.Length / 2;
+        using var input = Pipe.Create();
+        using var output = Pipe.Create();
+        var summer = startSummer(input, output)
+            ?? throw new CheckFailedException("Your function returned null.", hint: "Return the child that Fork.Run started.");
+        Expect.True(!input.WriteEnd.IsClosed && !output.ReadEnd.IsClosed, "The notebook's own ends are closed: the check cannot write the numbers or read the sum.",
+            expected: "numbers.WriteEnd and sum.ReadEnd open in the notebook", actual: $"{input.WriteEnd}, {output.ReadEnd}",
+            hint: "In the notebook, close only the ends the child uses: numbers.ReadEnd and sum.WriteEnd.");
+        // The notebook's copies of the child's ends are the other bug of this kind, shown earlier in the notebook;
+        // the check closes them itself, so that what it finds is the child's own copy.
+        if (!input.ReadEnd.IsClosed) input.ReadEnd.Close();
+        if (!output.WriteEnd.IsClosed) output.WriteEnd.Close();
+        string answer;
+        try
+        {
+            input.WriteEnd.Write(Lines(numbers[..half]));
+            WaitUntilEmpty(input, TimeSpan.FromSeconds(30));
+            input.WriteEnd.Write(Lines(numbers[half..]));
+            input.WriteEnd.Close();
+            answer = output.ReadEnd.ReadToEnd(TimeSpan.FromSeconds(30)).Trim();
+        }
+        catch (SyscallException e) when (e.ErrnoName == "EPIPE")
+        {
+            throw new CheckFailedException("Your child stopped reading before the numbers ended: when the check wrote the second half, nobody had the pipe open for reading any more.",
+                expected: "a child that reads until end of file", actual: e.Message,
+                hint: "Keep ReadToEnd: it is right. What makes it wait forever is a write end that is still open somewhere.");
+        }
+        var status = summer.Wait(TimeSpan.FromSeconds(30));
+        Expect.True(answer.Length > 0, "Your child wrote no sum.", expected: numbers.Sum().ToString(),
+            actual: summer.Failure is { } failure ? $"the child {status}: {failure.Message}" : $"nothing; the child {status}",
+            hint: "Read the child's error: which process still holds a write end of the numbers pipe? A child given the whole Pipe holds both ends.");
+        Expect.Equal(numbers.Sum().ToString(), answer, $"the sum of {numbers.Length} numbers, written in two halves",
+            numbers[..half].Sum().ToString() == answer
+                ? "That is the sum of the first half only: your child stopped at its first read. Read until end of file."
+                : "The child reads every line until end of file, adds them up, and writes the sum.");
+        Expect.True(status.Success, $"The sum is right, but the child {status}.", hint: "Let the child end normally after writing the sum.");
+        return $"A child summed {numbers.Length} numbers until end of file, and ended.";
+    });
+
+    private static string Lines(IEnumerable<long> numbers) => string.Concat(numbers.Select(n => n + "\n"));
+
+    private static void WaitUntilEmpty(Pipe pipe, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (pipe.BytesInPipe > 0)
+        {
+            if (Environment.TickCount64 > deadline)
+                throw new CheckFailedException($"Your child never read the first numbers: after {timeout.TotalSeconds:0} s they were still in the pipe.",
+                    expected: "a child that reads from numbers.ReadEnd", actual: $"{pipe.BytesInPipe} bytes unread",
+                    hint: "Give the child the read end of the numbers pipe, and read from it.");
+            Thread.Sleep(10);
+        }
+    }
 
     private static IEnumerable<TraceEvent> ChildWrites(IEnumerable<TraceEvent> events) =>
         events.Where(e => IsChild(e) && e.Kind == TraceKind.Wrote && e.Bytes > 0);

@@ -1,4 +1,5 @@
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Experiments;
 using Ipc.Lab.Semaphores;
 
 namespace Ipc.Lab.Exercises;
@@ -49,6 +50,35 @@ public static class SharedMemoryChecks
         Expect.True(ChildRan(mark, processes), $"The total is right, but fewer than {processes} child processes ran.",
             expected: $"{processes} children", actual: "fewer", hint: "Start one child per process with Fork.Run.");
         return $"{processes} processes at once × {increments:N0} increments = {total:N0}: nothing lost.";
+    });
+
+    /// <summary>shm.schedule: <paramref name="schedule"/> returns, for two processes A and B that each add 1 to a
+    /// shared counter <c>increments</c> times (a load, then a store of what was loaded + 1), an order of their
+    /// steps that leaves the counter at 2. The check runs that order for real (<see cref="Interleave"/>: two
+    /// children, one step at a time, in exactly that order), so the answer is what the processes did, not what
+    /// the student claims; and it asks for two random numbers of increments, so one memorised string does not do.</summary>
+    public static CheckResult Schedule(Func<int, string> schedule) => Exercise.Check("shm.schedule", 3, () =>
+    {
+        var runs = new List<string>();
+        foreach (int increments in new[] { 2, 3, 4, 5, 6 }.OrderBy(_ => Random.Shared.Next()).Take(2).Order())
+        {
+            string order = schedule(increments) ?? throw new CheckFailedException("Your function returned null.", hint: "Return a string of A's and B's.");
+            string problem = Interleave.Problem(order);
+            Expect.True(problem.Length == 0, $"The schedule {Expect.Show(order)} cannot run: {problem}", hint: "One letter per step: \"ABAB\" is A loads, B loads, A stores, B stores.");
+            foreach (char p in new[] { 'A', 'B' })
+                Expect.True(order.Count(c => c == p) == 2 * increments,
+                    $"In {Expect.Show(order)}, process {p} makes {order.Count(c => c == p)} steps; with {increments} increments it makes {2 * increments} (a load and a store each).",
+                    expected: $"{2 * increments} A's and {2 * increments} B's, nothing else", actual: order,
+                    hint: "Every increment must happen: losing updates by leaving steps out does not count.");
+            Expect.True(order.All(c => c is 'A' or 'B'), $"Only A and B take part; {Expect.Show(order)} names others.", hint: "Two processes: A and B.");
+            var run = Interleave.Run(order);
+            Expect.Equal(2L, run.Final, $"the counter after your schedule for {increments} increments each ({2 * increments} in all), run for real",
+                run.Final > 2
+                    ? "Lose more: a process that loads early and stores late overwrites everything the other one stored in between. Can the last store write 2?"
+                    : "Each store writes the value its process loaded, plus 1.");
+            runs.Add($"{order} ({increments} each: {run.Increments} increments, counter 2)");
+        }
+        return $"Run for real: {string.Join("; ", runs)}. However many increments, two processes can leave 2.";
     });
 
     /// <summary>Runs <paramref name="run"/> on this thread while another thread waits until

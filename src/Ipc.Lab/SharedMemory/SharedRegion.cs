@@ -26,6 +26,9 @@ public abstract unsafe class SharedRegion : IDisposable
 
     public bool IsDisposed => _address == null;
 
+    /// <summary>Where this process mapped the region (0 once disposed): how /proc/self/maps finds its line.</summary>
+    internal ulong MappedAt => (ulong)_address;
+
     /// <summary>The whole region as bytes. A method, not a property: a notebook's formatter reads properties,
     /// and a Span cannot be read by reflection.</summary>
     public Span<byte> AsSpan() => new(At(0, Size), checked((int)Size));
