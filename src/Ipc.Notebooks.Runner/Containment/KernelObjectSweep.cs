@@ -9,49 +9,47 @@ internal readonly record struct SysVObject(string Kind, int Id, uint CreatorUid,
 /// <summary>Where a worker has no IPC and mount namespace of its own (no root): the kernel objects a submission
 /// made, with the library or without it, are found by a before/after comparison of /proc/sysvipc and /dev/shm
 /// and removed. An object counts as the submission's when it is new, created by our uid (System V), and either names one of
-/// the submission's processes (segment creator, queue sender/receiver) or — for semaphores and /dev/shm entries,
-/// which name none — no other submission ran at the same time.</summary>
+/// the submission's processes (segment creator, queue sender/receiver) or no other submission ran at any moment
+/// of this one's run. What neither rule attributes (an object of submissions graded side by side, whose creator
+/// exited between two polls, or a semaphore, which names no process) is removed by <see cref="RemoveOrphans"/> once
+/// the whole grading run is over, when every process that could have named it has exited.</summary>
 internal sealed class KernelObjectSweep
 {
-    private static int _running;
+    private static readonly List<KernelObjectSweep> Live = [];
     private readonly HashSet<(string, int, long)> _before;
     private readonly HashSet<string> _shmBefore;
     private readonly DateTime _started = DateTime.UtcNow;
-    private bool _overlapped;
+    private readonly bool _claimUnattributed;
+    private volatile bool _overlapped;
 
-    public KernelObjectSweep()
+    /// <param name="claimUnattributed">Whether new objects of our uid that name none of the submission's processes
+    /// may still be its own (no other submission ran meanwhile): only for a grader whose uid is not root, whose
+    /// objects are the submissions'; `run`, or root, shares its uid with everything else on the machine.</param>
+    public KernelObjectSweep(bool claimUnattributed)
     {
-        if (Interlocked.Increment(ref _running) > 1) _overlapped = true;
-        _before = [.. SysV().Select(o => (o.Kind, o.Id, o.ChangeTime))];
+        _claimUnattributed = claimUnattributed && Sys.GetEuid() != 0;
+        _before = Baseline();
         _shmBefore = [.. ShmEntries()];
+        // Overlap is symmetric: a submission that starts while others run overlaps them, and they it.
+        lock (Live)
+        {
+            foreach (var other in Live) other._overlapped = true;
+            _overlapped = Live.Count > 0;
+            Live.Add(this);
+        }
     }
 
-    /// <summary>Another submission started while this one ran (call from a shared place when one starts).</summary>
-    public void NoteOverlap() => _overlapped = true;
-
-    public static int Running => Volatile.Read(ref _running);
+    /// <summary>The System V objects that exist now (kind, id, change time), for telling new ones later.</summary>
+    public static HashSet<(string, int, long)> Baseline() => [.. SysV().Select(o => (o.Kind, o.Id, o.ChangeTime))];
 
     /// <summary>Removes what the submission left; returns a line per object removed.</summary>
     public List<string> Sweep(IReadOnlyCollection<int> submissionPids)
     {
-        Interlocked.Decrement(ref _running);
-        var removed = new List<string>();
-        var uid = Sys.GetEuid();
+        lock (Live) Live.Remove(this);
         var pids = submissionPids.ToHashSet();
-        foreach (var o in SysV())
-        {
-            if (o.CreatorUid != uid || _before.Contains((o.Kind, o.Id, o.ChangeTime))) continue;
-            var ours = o.Pids.Any(pids.Contains) || (!_overlapped && o.Pids.All(p => p == 0));
-            if (!ours) continue;
-            var result = o.Kind switch
-            {
-                "shm" => Sys.ShmCtl(o.Id, Sys.IPC_RMID, 0),
-                "sem" => Sys.SemCtl(o.Id, 0, Sys.IPC_RMID),
-                _ => Sys.MsgCtl(o.Id, Sys.IPC_RMID, 0),
-            };
-            if (result == 0) removed.Add($"System V {o.Kind} id {o.Id}");
-        }
-        if (!_overlapped)
+        var alone = _claimUnattributed && !_overlapped;
+        var removed = Remove(_before, o => o.Pids.Any(pids.Contains) || alone);
+        if (alone)
             foreach (var path in ShmEntries().Where(p => !_shmBefore.Contains(p)))
             {
                 try
@@ -64,6 +62,29 @@ internal sealed class KernelObjectSweep
                 {
                 }
             }
+        return removed;
+    }
+
+    /// <summary>After a whole grading run without namespaces: System V objects made during it by our uid whose every
+    /// recorded process has exited (a semaphore records none) are what submissions left; they are removed.</summary>
+    public static List<string> RemoveOrphans(HashSet<(string, int, long)> before) => Sys.GetEuid() == 0 ? [] :
+        Remove(before, o => o.Pids.All(p => p == 0 || !Directory.Exists($"/proc/{p}")));
+
+    private static List<string> Remove(HashSet<(string, int, long)> before, Func<SysVObject, bool> ours)
+    {
+        var removed = new List<string>();
+        var uid = Sys.GetEuid();
+        foreach (var o in SysV())
+        {
+            if (o.CreatorUid != uid || before.Contains((o.Kind, o.Id, o.ChangeTime)) || !ours(o)) continue;
+            var result = o.Kind switch
+            {
+                "shm" => Sys.ShmCtl(o.Id, Sys.IPC_RMID, 0),
+                "sem" => Sys.SemCtl(o.Id, 0, Sys.IPC_RMID),
+                _ => Sys.MsgCtl(o.Id, Sys.IPC_RMID, 0),
+            };
+            if (result == 0) removed.Add($"System V {o.Kind} id {o.Id}");
+        }
         return removed;
     }
 
