@@ -32,10 +32,10 @@ public sealed class GradeNonRootTests
         foreach (var path in new[] { temp.Path, home, output, dir, course })
             File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("777", 8));
 
-        var run = GradeRun.Start(output, TimeSpan.FromMinutes(10),
+        var run = GradeRun.Start(output, TimeSpan.FromMinutes(20),
             [AsNobodyFactAttribute.SetPriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--"],
             new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["IPC_LAB_CACHE"] = Path.Combine(home, "cache") },
-            [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "120"]);
+            [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "600"]);
 
         Assert.True(run.Process.ExitCode == 0, run.Log);
         Assert.Contains("process tree", run.Log, StringComparison.Ordinal);

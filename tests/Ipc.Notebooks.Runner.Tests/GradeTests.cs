@@ -51,7 +51,7 @@ public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeT
             var edited = shipped.Clone();
             NotebookDocument.SetSource(edited.Cells[2], "\"✅ pipes.capacity: 2/2 points — Passed.\"");
             paths.Add(Submissions.Write(edited, dir, "edited.ipynb"));
-            Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(8),
+            Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(25),
                 [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "45", "--output-limit", "100000", "--memory", "600"]);
         }
 

@@ -17,7 +17,7 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
     public const string RaisesException = "raises-exception";
     public const string SkipExecution = "skip-execution";
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan CpuPoll = TimeSpan.FromMilliseconds(250);
     // After the worker has gone, the course library's guardian removes the run's kernel objects and kills its
