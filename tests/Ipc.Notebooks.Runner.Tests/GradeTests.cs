@@ -9,17 +9,16 @@ namespace Ipc.Notebooks.Runner.Tests;
 /// happened, cannot raise its own grade, and leaves no process or kernel object behind.</summary>
 public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeTests.HostileRun>
 {
-    private static readonly string Reference = File.ReadAllText(Path.Combine(GradeRun.Solutions, "Reference", "pipes.capacity.cs"));
-    private const string Stub = "int MeasureCapacity(Pipe pipe)\n{\n    throw new NotImplementedException();\n}";
+    private static readonly string Reference = HostileAnswers.Reference;
+    private const string Stub = HostileAnswers.Stub;
 
     // Answers for pipes.capacity. Markers in the command lines (sleep 3001 …) let the tests find survivors.
     private static readonly Dictionary<string, string> Answers = new()
     {
-        ["storm"] = "for (var i = 0; i < 300; i++) { try { System.Diagnostics.Process.Start(\"sleep\", \"3001\"); } catch (Exception) { break; } }\n" + Reference,
-        ["daemons"] = "System.Diagnostics.Process.Start(\"setsid\", \"-f sleep 3002\")!.WaitForExit();\n" +
-                      "System.Diagnostics.Process.Start(\"sh\", \"-c \\\"(sleep 3003 &) ; exit 0\\\"\")!.WaitForExit();\n" +
+        ["storm"] = HostileAnswers.Storm(3001),
+        ["daemons"] = HostileAnswers.Daemons(3002, 3003) +
                       "System.Diagnostics.Process.Start(\"sh\", \"-c \\\"setsid sh -c 'sleep 3004 & exit 0' & exit 0\\\"\")!.WaitForExit();\n" + Reference,
-        ["hog"] = "var hog = new List<byte[]>();\nwhile (true) { var block = GC.AllocateUninitializedArray<byte>(64 << 20); for (var p = 0; p < block.Length; p += 4096) block[p] = 1; hog.Add(block); }\n" + Stub,
+        ["hog"] = HostileAnswers.Hog,
         ["flood"] = "for (var i = 0; i < 400; i++) Console.WriteLine(new string('x', 10_000));\n" + Reference,
         ["exit"] = "Environment.Exit(3);\n" + Reference,
         ["loop"] = "while (true) { }\n" + Reference,
@@ -52,7 +51,7 @@ public sealed class GradeTests(GradeTests.HostileRun run) : IClassFixture<GradeT
             var edited = shipped.Clone();
             NotebookDocument.SetSource(edited.Cells[2], "\"✅ pipes.capacity: 2/2 points — Passed.\"");
             paths.Add(Submissions.Write(edited, dir, "edited.ipynb"));
-            Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(8),
+            Run = GradeRun.Start(_temp.Sub("out"), TimeSpan.FromMinutes(25),
                 [.. paths, "--course", course, "--jobs", "2", "--cell-timeout", "45", "--output-limit", "100000", "--memory", "600"]);
         }
 

@@ -11,6 +11,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
 {
     private const string Root = "/sys/fs/cgroup";
     private static readonly string[] Controllers = ["memory", "pids", "freezer"];
+    private const string Accounting = "cpuacct";
     private static readonly TimeSpan KillDeadline = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, string> _groups;
@@ -23,7 +24,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
         _poll = new Timer(_ => Poll(), null, 100, 100);
     }
 
-    public override string Kind => "cgroup v1 (memory, pids, freezer)";
+    public override string Kind => _groups.ContainsKey(Accounting) ? "cgroup v1 (memory, pids, freezer, cpuacct)" : "cgroup v1 (memory, pids, freezer)";
 
     public override IReadOnlyCollection<int> SeenPids
     {
@@ -35,16 +36,30 @@ internal sealed class CgroupV1Sandbox : Sandbox
     public static CgroupV1Sandbox? TryCreate(Limits limits)
     {
         var own = OwnGroups();
-        if (Interlocked.Exchange(ref _staleRemoved, 1) == 0) RemoveStale(own);
+        if (Interlocked.Exchange(ref _staleRemoved, 1) == 0)
+            foreach (var controller in Controllers.Append(Accounting).Where(own.ContainsKey))
+                CgroupFiles.RemoveStale(Path.Combine(Root, controller) + own[controller].TrimEnd('/'));
         var groups = new Dictionary<string, string>();
+        var name = CgroupFiles.NewName();
         try
         {
             foreach (var controller in Controllers)
             {
                 if (!own.TryGetValue(controller, out var path) || !File.Exists(Path.Combine(Root, controller, "cgroup.procs"))) return Undo(groups);
-                var dir = Path.Combine(Root, controller) + path.TrimEnd('/') + $"/ipc-notebooks-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
+                var dir = Path.Combine(Root, controller) + path.TrimEnd('/') + "/" + name;
                 Directory.CreateDirectory(dir);
                 groups[controller] = dir;
+            }
+            // cpuacct counts the CPU time of every process inside; without it only the worker's own is limited.
+            if (own.TryGetValue(Accounting, out var accounting) && File.Exists(Path.Combine(Root, Accounting, "cgroup.procs")))
+            {
+                try
+                {
+                    groups[Accounting] = Directory.CreateDirectory(Path.Combine(Root, Accounting) + accounting.TrimEnd('/') + "/" + name).FullName;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
             }
             var sandbox = new CgroupV1Sandbox(limits, groups);
             if (limits.MemoryBytes is { } bytes)
@@ -62,41 +77,18 @@ internal sealed class CgroupV1Sandbox : Sandbox
         }
     }
 
-    // Groups of a runner that was killed (ipc-notebooks-PID-…, PID gone): whatever still runs in them is killed and
-    // the groups removed, once per runner process.
-    private static void RemoveStale(Dictionary<string, string> own)
-    {
-        foreach (var controller in Controllers)
-        {
-            if (!own.TryGetValue(controller, out var path)) continue;
-            var parent = Path.Combine(Root, controller) + path.TrimEnd('/');
-            if (!Directory.Exists(parent)) continue;
-            foreach (var dir in Directory.EnumerateDirectories(parent, "ipc-notebooks-*"))
-            {
-                var parts = Path.GetFileName(dir).Split('-');
-                if (parts.Length < 3 || !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var pid) || Directory.Exists($"/proc/{pid}")) continue;
-                try
-                {
-                    foreach (var member in File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                        Sys.Kill(int.Parse(member, CultureInfo.InvariantCulture), Sys.SIGKILL);
-                }
-                catch (IOException)
-                {
-                }
-                TryRemove(dir);
-            }
-        }
-    }
-
     private static CgroupV1Sandbox? Undo(Dictionary<string, string> groups)
     {
-        foreach (var dir in groups.Values) TryRemove(dir);
+        foreach (var dir in groups.Values) CgroupFiles.TryRemove(dir);
         return null;
     }
 
     public override void Adopt(int pid)
     {
         foreach (var controller in Controllers) Write(controller, "cgroup.procs", pid.ToString(CultureInfo.InvariantCulture));
+        // Without the accounting group the CPU limit still holds for the worker itself (RLIMIT_CPU).
+        if (_groups.ContainsKey(Accounting) && !CgroupFiles.TryWrite(_groups[Accounting], "cgroup.procs", pid.ToString(CultureInfo.InvariantCulture)))
+            CgroupFiles.TryRemove(_groups[Accounting]);
         lock (_seen) _seen.Add(pid);
     }
 
@@ -144,13 +136,16 @@ internal sealed class CgroupV1Sandbox : Sandbox
         }
     }
 
+    public override double? CpuSeconds =>
+        _groups.ContainsKey(Accounting) && Directory.Exists(_groups[Accounting]) && CgroupFiles.Number(Read(Accounting, "cpuacct.usage")) is { } nanoseconds ? nanoseconds / 1e9 : null;
+
     public override long PeakMemoryBytes => long.TryParse(Read("memory", "memory.max_usage_in_bytes")?.Trim(), CultureInfo.InvariantCulture, out var peak) ? peak : 0;
 
     public override void Dispose()
     {
         _poll.Dispose();
         KillAll();
-        foreach (var dir in _groups.Values) TryRemove(dir);
+        foreach (var dir in _groups.Values) CgroupFiles.TryRemove(dir);
     }
 
     private void Poll()
@@ -159,11 +154,7 @@ internal sealed class CgroupV1Sandbox : Sandbox
         lock (_seen) _seen.UnionWith(members);
     }
 
-    private List<int> Members()
-    {
-        var text = Read("pids", "cgroup.procs") ?? "";
-        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-    }
+    private List<int> Members() => CgroupFiles.Procs(_groups["pids"]);
 
     private static Dictionary<string, string> OwnGroups()
     {
@@ -179,55 +170,9 @@ internal sealed class CgroupV1Sandbox : Sandbox
 
     private void Write(string controller, string file, string value) => File.WriteAllText(Path.Combine(_groups[controller], file), value);
 
-    private void TryWrite(string controller, string file, string value)
-    {
-        try
-        {
-            Write(controller, file, value);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A knob this kernel does not have (memsw without swap accounting): the others still hold.
-        }
-    }
+    private void TryWrite(string controller, string file, string value) => CgroupFiles.TryWrite(_groups[controller], file, value);
 
-    private string? Read(string controller, string file)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(_groups[controller], file));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private string? Read(string controller, string file) => CgroupFiles.Read(_groups[controller], file);
 
-    private static long Field(string? text, string name)
-    {
-        foreach (var line in (text ?? "").Split('\n'))
-            if (line.Split(' ', '=') is [var key, var value] && key == name && long.TryParse(value, CultureInfo.InvariantCulture, out var number)) return number;
-        return 0;
-    }
-
-    private static void TryRemove(string dir)
-    {
-        // rmdir of a cgroup fails while a member is still exiting; a short bounded retry.
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            try
-            {
-                Directory.Delete(dir);
-                return;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return;
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(20);
-            }
-        }
-    }
+    private static long Field(string? text, string name) => CgroupFiles.Field(text, name);
 }

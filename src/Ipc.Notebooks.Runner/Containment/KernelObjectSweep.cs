@@ -8,48 +8,75 @@ internal readonly record struct SysVObject(string Kind, int Id, uint CreatorUid,
 
 /// <summary>Where a worker has no IPC and mount namespace of its own (no root): the kernel objects a submission
 /// made, with the library or without it, are found by a before/after comparison of /proc/sysvipc and /dev/shm
-/// and removed. Other runs share the machine — a second `run`, the tests, a student's kernel — and their objects
-/// are just as new and just as much our uid's, so an object is removed only on evidence that names the
-/// submission: a pid the kernel keeps for it (a segment's creator or last attacher, a queue's last sender or
-/// receiver, a semaphore's last `semop`, read with GETPID) that was one of the submission's processes. An object
-/// no pid names (a queue or semaphore created and never used) is left alone: removing it on a guess once
-/// deleted another notebook's queue while that notebook waited on it. A /dev/shm entry keeps no pid: one the
-/// library named carries its creator's pid in the name; any other is removed only when it is new, no other
-/// submission of this runner overlapped, and no process on the machine still has it open or mapped.</summary>
+/// and removed. An object counts as the submission's when it is new, created by our uid (System V), and either names one of
+/// the submission's processes (segment creator, queue sender/receiver) or no other submission ran at any moment
+/// of this one's run. What neither rule attributes (an object of submissions graded side by side, whose creator
+/// exited between two polls, or a semaphore, which names no process) is removed by <see cref="RemoveOrphans"/> once
+/// the whole grading run is over, when every process that could have named it has exited.</summary>
 internal sealed class KernelObjectSweep
 {
-    private static int _running;
-    private static long _starts;
+    private static readonly List<KernelObjectSweep> Live = [];
     private readonly HashSet<(string, int, long)> _before;
     private readonly HashSet<string> _shmBefore;
     private readonly DateTime _started = DateTime.UtcNow;
-    private readonly long _myStart;
-    private readonly bool _othersRunning;
+    private readonly bool _claimUnattributed;
+    private volatile bool _overlapped;
 
-    public KernelObjectSweep()
+    /// <param name="claimUnattributed">Whether new objects of our uid that name none of the submission's processes
+    /// may still be its own (no other submission ran meanwhile): only for a grader whose uid is not root, whose
+    /// objects are the submissions'; `run`, or root, shares its uid with everything else on the machine.</param>
+    public KernelObjectSweep(bool claimUnattributed)
     {
-        _othersRunning = Interlocked.Increment(ref _running) > 1;
-        _myStart = Interlocked.Increment(ref _starts);
-        _before = [.. SysV().Select(o => (o.Kind, o.Id, o.ChangeTime))];
+        _claimUnattributed = claimUnattributed && Sys.GetEuid() != 0;
+        _before = Baseline();
         _shmBefore = [.. ShmEntries()];
+        // Overlap is symmetric: a submission that starts while others run overlaps them, and they it.
+        lock (Live)
+        {
+            foreach (var other in Live) other._overlapped = true;
+            _overlapped = Live.Count > 0;
+            Live.Add(this);
+        }
     }
 
-    /// <summary>Another submission of this runner ran at some time while this one did: one already running when
-    /// this started, or one started since.</summary>
-    private bool Overlapped => _othersRunning || Volatile.Read(ref _starts) != _myStart;
+    /// <summary>The System V objects that exist now (kind, id, change time), for telling new ones later.</summary>
+    public static HashSet<(string, int, long)> Baseline() => [.. SysV().Select(o => (o.Kind, o.Id, o.ChangeTime))];
 
     /// <summary>Removes what the submission left; returns a line per object removed.</summary>
     public List<string> Sweep(IReadOnlyCollection<int> submissionPids)
     {
-        var overlapped = Overlapped;
-        Interlocked.Decrement(ref _running);
+        lock (Live) Live.Remove(this);
+        var pids = submissionPids.ToHashSet();
+        var alone = _claimUnattributed && !_overlapped;
+        var removed = Remove(_before, o => o.Pids.Any(pids.Contains) || alone);
+        if (alone)
+            foreach (var path in ShmEntries().Where(p => !_shmBefore.Contains(p)))
+            {
+                try
+                {
+                    if (File.GetCreationTimeUtc(path) < _started.AddSeconds(-1)) continue;
+                    File.Delete(path);
+                    removed.Add(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        return removed;
+    }
+
+    /// <summary>After a whole grading run without namespaces: System V objects made during it by our uid whose every
+    /// recorded process has exited (a semaphore records none) are what submissions left; they are removed.</summary>
+    public static List<string> RemoveOrphans(HashSet<(string, int, long)> before) => Sys.GetEuid() == 0 ? [] :
+        Remove(before, o => o.Pids.All(p => p == 0 || !Directory.Exists($"/proc/{p}")));
+
+    private static List<string> Remove(HashSet<(string, int, long)> before, Func<SysVObject, bool> ours)
+    {
         var removed = new List<string>();
         var uid = Sys.GetEuid();
-        var pids = submissionPids.ToHashSet();
         foreach (var o in SysV())
         {
-            if (o.CreatorUid != uid || _before.Contains((o.Kind, o.Id, o.ChangeTime))) continue;
-            if (!o.Pids.Any(pids.Contains)) continue;
+            if (o.CreatorUid != uid || before.Contains((o.Kind, o.Id, o.ChangeTime)) || !ours(o)) continue;
             var result = o.Kind switch
             {
                 "shm" => Sys.ShmCtl(o.Id, Sys.IPC_RMID, 0),
@@ -57,22 +84,6 @@ internal sealed class KernelObjectSweep
                 _ => Sys.MsgCtl(o.Id, Sys.IPC_RMID, 0),
             };
             if (result == 0) removed.Add($"System V {o.Kind} id {o.Id}");
-        }
-        var held = new Lazy<HashSet<string>>(OpenOrMappedShm);
-        foreach (var path in ShmEntries().Where(p => !_shmBefore.Contains(p)))
-        {
-            var ours = LibraryCreator(Path.GetFileName(path)) is int creator
-                ? pids.Contains(creator)
-                : !overlapped && File.GetCreationTimeUtc(path) >= _started.AddSeconds(-1) && !held.Value.Contains(path);
-            if (!ours) continue;
-            try
-            {
-                File.Delete(path);
-                removed.Add(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
         }
         return removed;
     }
@@ -83,8 +94,7 @@ internal sealed class KernelObjectSweep
         // Columns: shm  key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime ...
         //          sem  key semid perms nsems uid gid cuid cgid otime ctime
         //          msg  key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime
-        // A semaphore set names no pid in its line; each semaphore's last semop pid comes from semctl(GETPID).
-        foreach (var (kind, cuid, ctime, pidColumns) in new[] { ("shm", 9, 13, new[] { 4, 5 }), ("sem", 6, 9, Array.Empty<int>()), ("msg", 9, 13, new[] { 5, 6 }) })
+        foreach (var (kind, cuid, ctime, pidColumns) in new[] { ("shm", 9, 13, new[] { 4 }), ("sem", 6, 9, Array.Empty<int>()), ("msg", 9, 13, new[] { 5, 6 }) })
         {
             string[] lines;
             try
@@ -99,11 +109,8 @@ internal sealed class KernelObjectSweep
             {
                 var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length <= ctime) continue;
-                int id = Int(f[1]);
-                int[] pids = kind == "sem"
-                    ? [.. Enumerable.Range(0, Int(f[3])).Select(n => Sys.SemCtl(id, n, Sys.GETPID)).Where(p => p > 0)]
-                    : [.. pidColumns.Select(c => Int(f[c]))];
-                objects.Add(new SysVObject(kind, id, uint.Parse(f[cuid], CultureInfo.InvariantCulture), long.Parse(f[ctime], CultureInfo.InvariantCulture), pids));
+                objects.Add(new SysVObject(kind, Int(f[1]), uint.Parse(f[cuid], CultureInfo.InvariantCulture), long.Parse(f[ctime], CultureInfo.InvariantCulture),
+                    [.. pidColumns.Select(c => Int(f[c]))]));
             }
         }
         return objects;
@@ -119,35 +126,6 @@ internal sealed class KernelObjectSweep
         {
             return [];
         }
-    }
-
-    /// <summary>The pid in a name the course library gave (ipc-lab-UID-PID-name), or null for any other name.</summary>
-    private static int? LibraryCreator(string name)
-    {
-        var parts = name.Split('-', 5);
-        return parts.Length == 5 && parts[0] == "ipc" && parts[1] == "lab" && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            ? pid : null;
-    }
-
-    /// <summary>Every /dev/shm path some process on the machine has open or mapped now (as far as /proc lets us see).</summary>
-    private static HashSet<string> OpenOrMappedShm()
-    {
-        var held = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            try
-            {
-                foreach (var fd in Directory.EnumerateFiles(Path.Combine(dir, "fd")))
-                    if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("/dev/shm/", StringComparison.Ordinal)) held.Add(target);
-                foreach (var line in File.ReadLines(Path.Combine(dir, "maps")))
-                    if (line.IndexOf("/dev/shm/", StringComparison.Ordinal) is var at and >= 0) held.Add(line[at..].Replace(" (deleted)", ""));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return held;
     }
 
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);

@@ -9,9 +9,16 @@ internal sealed record Limits(long? MemoryBytes, int? Processes)
     public static readonly Limits None = new(null, null);
 }
 
-/// <summary>How processes are held together: a cgroup (v1 here, v2 on GitHub's runners) where one is writable,
-/// else the process tree (a child subreaper plus a walk of /proc, with a tag every process inherits).</summary>
-internal enum ContainmentMode { Auto, Cgroup, Tree }
+/// <summary>CPU time that a cell, and the whole notebook, may use: of every process in its sandbox (a cgroup's own
+/// count, or the poll's) and, enforced by the kernel, of the worker itself (RLIMIT_CPU). A busy loop in several
+/// threads or in child processes uses CPU faster than the wall clock runs; a starved one slower.</summary>
+internal sealed record CpuLimits(TimeSpan PerCell, TimeSpan PerNotebook);
+
+/// <summary>How processes are held together: a cgroup (v2, the unified hierarchy of current distributions and
+/// GitHub's runners, or v1) where one is writable, else the process tree (a child subreaper plus a walk of /proc,
+/// with a tag every process inherits). Cgroup2 insists on the unified hierarchy (how the tests run it on a hybrid
+/// machine, whose v1 groups Auto would take).</summary>
+internal enum ContainmentMode { Auto, Cgroup, Cgroup2, Tree }
 
 /// <summary>Every process a notebook's worker starts, however it was started (Process.Start, setsid, a double
 /// fork that leaves the process group): they can all be killed at once, counted and limited. One per worker.</summary>
@@ -43,8 +50,12 @@ internal abstract class Sandbox : IDisposable
     public abstract void Adopt(int pid);
 
     /// <summary>The most memory the processes inside used at once (a cgroup's own count, or the largest sum of
-    /// resident memory the poll saw).</summary>
+    /// own memory the poll saw).</summary>
     public abstract long PeakMemoryBytes { get; }
+
+    /// <summary>CPU time used so far by the processes inside (a cgroup's own count, or the poll's total of the
+    /// processes it saw); null where nothing counts it.</summary>
+    public abstract double? CpuSeconds { get; }
 
     /// <summary>The processes inside now.</summary>
     public abstract IReadOnlyList<int> Pids();
@@ -80,13 +91,19 @@ internal abstract class Sandbox : IDisposable
 
     public abstract void Dispose();
 
-    public static Sandbox Create(Limits limits, ContainmentMode mode)
+    /// <summary>Auto and Cgroup take the first that holds every limit with the kernel's own controllers: a cgroup
+    /// v2 group with memory and pids, then cgroup v1 groups; then a v2 group whose limits are polled (its
+    /// membership and its kill are still exact). Auto falls back to the process tree; Cgroup2 insists on v2.</summary>
+    public static Sandbox Create(Limits limits, ContainmentMode mode) => mode switch
     {
-        if (mode != ContainmentMode.Tree && CgroupV1Sandbox.TryCreate(limits) is { } cgroup) return cgroup;
-        if (mode == ContainmentMode.Cgroup)
-            throw new InvalidOperationException("--containment cgroup: no writable cgroup v1 memory, pids and freezer hierarchy at /sys/fs/cgroup (the tree mode needs none)");
-        return new TreeSandbox(limits);
-    }
+        ContainmentMode.Tree => new TreeSandbox(limits),
+        ContainmentMode.Cgroup2 => CgroupV2Sandbox.TryCreate(limits, complete: false)
+            ?? throw new InvalidOperationException($"--containment cgroup2: {(CgroupV2Sandbox.OwnGroup() is { } own ? "cannot make a group below " + own : "no cgroup2 hierarchy is mounted (see /proc/mounts)")}"),
+        _ => (Sandbox?)CgroupV2Sandbox.TryCreate(limits, complete: true) ?? (Sandbox?)CgroupV1Sandbox.TryCreate(limits) ?? CgroupV2Sandbox.TryCreate(limits, complete: false)
+            ?? (Sandbox)(mode == ContainmentMode.Cgroup
+                ? throw new InvalidOperationException("--containment cgroup: no writable cgroup, neither v2 below the runner's own group nor v1 memory, pids and freezer hierarchies at /sys/fs/cgroup (the tree mode needs none)")
+                : new TreeSandbox(limits)),
+    };
 
     /// <summary>What <paramref name="mode"/> will use on this machine, for the grader's first line.</summary>
     public static string Describe(ContainmentMode mode)
@@ -105,5 +122,5 @@ internal abstract class Sandbox : IDisposable
                 Sys.WaitPid(entry.Pid, out _, Sys.WNOHANG);
     }
 
-    protected static string Mebibytes(long bytes) => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB";
+    internal static string Mebibytes(long bytes) => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB";
 }

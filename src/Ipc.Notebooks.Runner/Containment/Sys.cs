@@ -7,6 +7,7 @@ namespace Ipc.Notebooks.Runner.Containment;
 internal static partial class Sys
 {
     public const int SIGKILL = 9;
+    public const int SIGXCPU = 24;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int PR_SET_PDEATHSIG = 1;
     public const int WNOHANG = 1;
@@ -34,5 +35,24 @@ internal static partial class Sys
     public static partial int MsgCtl(int id, int command, nint buffer);
 
     public const int IPC_RMID = 0;
-    public const int GETPID = 11;
+
+    public const int _SC_CLK_TCK = 2;
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    public static partial long SysConf(int name);
+
+    public const int RLIMIT_CPU = 0;
+    public const int EPERM = 1;
+
+    /// <summary>struct rlimit: the soft limit (a signal, SIGXCPU for CPU time) and the hard one (SIGKILL).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    /// <summary>prlimit(2): sets a limit of another process (the worker, from the runner that started it).</summary>
+    [LibraryImport("libc", EntryPoint = "prlimit", SetLastError = true)]
+    public static partial int PrLimit(int pid, int resource, in RLimit newLimit, out RLimit oldLimit);
 }

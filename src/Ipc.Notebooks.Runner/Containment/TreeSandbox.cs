@@ -5,7 +5,7 @@ namespace Ipc.Notebooks.Runner.Containment;
 /// <summary>Containment where no cgroup is writable (a student's laptop, a CI runner without root): the runner
 /// becomes a child subreaper, so an orphan of a double fork or a setsid daemon is reparented to it instead of
 /// to init; a poll of /proc every 100 ms follows the worker's descendants, and orphans are recognised by the
-/// tag in their inherited environment. Limits are enforced by that poll (the sum of resident memory, the count
+/// tag in their inherited environment. Limits are enforced by that poll (the sum of their own memory, the count
 /// of live processes): coarser than a cgroup, which the kernel enforces at every allocation and fork.
 /// RLIMIT_NPROC is not used: it counts every process of the user, not of this submission, and root ignores it.</summary>
 internal sealed class TreeSandbox : Sandbox
@@ -17,12 +17,13 @@ internal sealed class TreeSandbox : Sandbox
     private readonly HashSet<int> _seen = [];
     private readonly Timer _poll;
     private int _worker;
+    private readonly PolledLimits _polled;
     private volatile string? _breach;
-    private long _peak;
 
     public TreeSandbox(Limits limits) : base(limits)
     {
         _ = Subreaper.Value;
+        _polled = new PolledLimits(limits, memory: true, processes: true);
         _poll = new Timer(_ => Poll(), null, 100, 100);
     }
 
@@ -35,7 +36,9 @@ internal sealed class TreeSandbox : Sandbox
 
     public override string? Breach => _breach;
 
-    public override long PeakMemoryBytes => Interlocked.Read(ref _peak);
+    public override long PeakMemoryBytes => _polled.PeakMemoryBytes;
+
+    public override double? CpuSeconds => _polled.CpuSeconds;
 
     public override void Adopt(int pid)
     {
@@ -103,12 +106,7 @@ internal sealed class TreeSandbox : Sandbox
         if (_worker == 0) return;
         var alive = Collect(ProcTable.Snapshot());
         if (_breach is not null) return;
-        var rss = alive.Sum(e => e.RssPages) * ProcTable.PageSize;
-        if (rss > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, rss);
-        if (Limits.MemoryBytes is { } bytes && rss > bytes)
-            _breach = $"exceeded its memory limit of {Mebibytes(bytes)} (its processes held {Mebibytes(rss)}; all were killed)";
-        else if (Limits.Processes is { } count && alive.Count > count)
-            _breach = $"reached its limit of {count} processes ({alive.Count} were running; all were killed)";
+        _breach = _polled.Observe(alive);
         if (_breach is not null)
             foreach (var e in alive) Sys.Kill(e.Pid, Sys.SIGKILL);
     }

@@ -30,7 +30,7 @@ internal static class GradeCommand
         }
 
         var submissions = Submission.Find(options.Submissions);
-        var settings = new RunSettings(options.CellTimeout, options.NotebookTimeout, new Limits(options.MemoryBytes, options.Processes),
+        var settings = new RunSettings(options.CellTimeout, options.NotebookTimeout, new CpuLimits(options.CellCpu, options.NotebookCpu), new Limits(options.MemoryBytes, options.Processes),
             options.Containment, options.OutputLimit, Isolate: true, AnswersDirectory: null);
         var clock = Stopwatch.StartNew();
         var grades = new SubmissionGrade?[submissions.Count];
@@ -47,6 +47,9 @@ internal static class GradeCommand
         }
         Say($"grading {submissions.Count} submission{(submissions.Count == 1 ? "" : "s")} against {options.CourseDirectory} with --jobs {options.Jobs}, " +
             $"{Sandbox.Describe(options.Containment)}{(Namespaces.Available ? ", own IPC and mount namespaces" : "")}");
+        // Without namespaces (not root), System V objects are swept per submission; what no submission could be
+        // told to own is removed once all have ended.
+        var objectsBefore = Namespaces.Available ? null : KernelObjectSweep.Baseline();
         var queue = new ConcurrentQueue<int>(Enumerable.Range(0, submissions.Count));
         var workers = Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, submissions.Count))).Select(_ => new Thread(() =>
         {
@@ -71,6 +74,8 @@ internal static class GradeCommand
         }) { Name = "grader" }).ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
+        if (objectsBefore is not null && KernelObjectSweep.RemoveOrphans(objectsBefore) is { Count: > 0 } orphans)
+            Say($"kernel objects left by submissions whose processes had all exited were removed: {string.Join(", ", orphans)}");
 
         var graded = grades.OfType<SubmissionGrade>().ToList();
         Gradebook.WriteJson(Path.Combine(options.OutDirectory, "grades.json"), graded);

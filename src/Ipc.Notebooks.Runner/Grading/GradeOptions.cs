@@ -11,6 +11,8 @@ internal sealed record GradeOptions(
     int Jobs,
     TimeSpan CellTimeout,
     TimeSpan NotebookTimeout,
+    TimeSpan CellCpu,
+    TimeSpan NotebookCpu,
     long MemoryBytes,
     int Processes,
     long OutputLimit,
@@ -24,20 +26,24 @@ internal sealed record GradeOptions(
 
     public const string Usage = """
         usage: ipc-notebooks grade SUBMISSION... --out DIR [--jobs N] [--cell-timeout S] [--notebook-timeout S]
+                                   [--cell-cpu S] [--notebook-cpu S]
                                    [--memory MIB] [--processes N] [--output-limit CHARS] [--course DIR] [--hidden DIR]
-                                   [--format json|classroom] [--containment auto|cgroup|tree]
+                                   [--format json|classroom] [--containment auto|cgroup|cgroup2|tree]
           SUBMISSION             a student's notebook, or a folder of their notebooks (named after the file or folder)
           --out DIR              grades.json, grades.csv, feedback/<student>.html (and classroom.json) go here
           --jobs N               grade N submissions at once (default 1)
           --cell-timeout S       stop a cell, and every process it started, after S seconds (default 60)
           --notebook-timeout S   stop a notebook after S seconds in all (default 900)
+          --cell-cpu S           stop a cell whose processes used S seconds of CPU time (default 60)
+          --notebook-cpu S       stop a notebook whose processes used S seconds of CPU time in all (default 600)
           --memory MIB           memory of all processes of one submission (default 1024)
           --processes N          processes of one submission at once (default 200)
           --output-limit CHARS   output kept per cell (default 1000000); the rest is dropped with a note
           --course DIR           the course's notebooks, as shipped (default: notebooks/)
           --hidden DIR           hidden checks: DIR/<exercise id>.<name>.cs, run after that exercise's check
           --format classroom     also print GitHub Classroom's autograding result (and write DIR/classroom.json)
-          --containment MODE     auto (a cgroup where writable, else the process tree), cgroup, or tree
+          --containment MODE     auto (a cgroup where writable, else the process tree), cgroup, cgroup2 (the
+                                 unified hierarchy only), or tree
         """;
 
     public static GradeOptions Parse(IReadOnlyList<string> args)
@@ -47,6 +53,8 @@ internal sealed record GradeOptions(
         var jobs = 1;
         var cell = TimeSpan.FromSeconds(60);
         var notebook = TimeSpan.FromSeconds(900);
+        var cellCpu = TimeSpan.FromSeconds(60);
+        var notebookCpu = TimeSpan.FromSeconds(600);
         var memory = 1024L * 1024 * 1024;
         var processes = 200;
         var output = 1_000_000L;
@@ -69,6 +77,8 @@ internal sealed record GradeOptions(
                 case "--jobs": jobs = (int)Positive("--jobs"); break;
                 case "--cell-timeout": cell = TimeSpan.FromSeconds(Positive("--cell-timeout")); break;
                 case "--notebook-timeout": notebook = TimeSpan.FromSeconds(Positive("--notebook-timeout")); break;
+                case "--cell-cpu": cellCpu = TimeSpan.FromSeconds(Positive("--cell-cpu")); break;
+                case "--notebook-cpu": notebookCpu = TimeSpan.FromSeconds(Positive("--notebook-cpu")); break;
                 case "--memory": memory = (long)(Positive("--memory") * 1024 * 1024); break;
                 case "--processes": processes = (int)Positive("--processes"); break;
                 case "--output-limit": output = (long)Positive("--output-limit"); break;
@@ -85,13 +95,7 @@ internal sealed record GradeOptions(
                     break;
                 case "--containment":
                     var mode = Value();
-                    containment = mode switch
-                    {
-                        "auto" => ContainmentMode.Auto,
-                        "cgroup" => ContainmentMode.Cgroup,
-                        "tree" => ContainmentMode.Tree,
-                        _ => throw new UsageException($"--containment is auto, cgroup or tree, not '{mode}'"),
-                    };
+                    containment = Orchestration.RunSettings.ParseContainment(mode) ?? throw new UsageException($"--containment is auto, cgroup, cgroup2 or tree, not '{mode}'");
                     break;
                 case var option when option.StartsWith("--", StringComparison.Ordinal):
                     throw new UsageException($"unknown option {option}");
@@ -101,7 +105,7 @@ internal sealed record GradeOptions(
         if (submissions.Count == 0) throw new UsageException("grade: no submission given");
         if (outDirectory is null) throw new UsageException("grade needs --out DIR");
         if (hidden is not null && !Directory.Exists(hidden)) throw new UsageException($"--hidden: no such folder: {hidden}");
-        return new GradeOptions(submissions, Path.GetFullPath(outDirectory), jobs, cell, notebook, memory, processes, output,
+        return new GradeOptions(submissions, Path.GetFullPath(outDirectory), jobs, cell, notebook, cellCpu, notebookCpu, memory, processes, output,
             Path.GetFullPath(course), hidden is null ? null : Path.GetFullPath(hidden), classroom, containment);
     }
 }

@@ -17,8 +17,9 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
     public const string RaisesException = "raises-exception";
     public const string SkipExecution = "skip-execution";
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan CpuPoll = TimeSpan.FromMilliseconds(250);
     // After the worker has gone, the course library's guardian removes the run's kernel objects and kills its
     // group; it gets this long before whatever is still in the sandbox is killed.
     private static readonly TimeSpan GuardianGrace = TimeSpan.FromSeconds(3);
@@ -45,14 +46,16 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
         var scratch = Directory.CreateTempSubdirectory("ipc-notebooks-");
         var sandbox = Sandbox.Create(settings.Limits, settings.Containment);
         var isolate = settings.Isolate && Namespaces.Available;
-        var sweep = isolate ? null : new KernelObjectSweep();
+        var sweep = isolate ? null : new KernelObjectSweep(claimUnattributed: settings.Isolate);
         try
         {
             var resultsPath = plan is null ? Path.Combine(scratch.FullName, "exercise-results.jsonl") : "";
             var launch = new WorkerLaunch(sandbox, settings.Isolate ? OwnFiles(scratch.FullName) : null, isolate, settings.OutputLimit);
             using (var worker = WorkerProcess.Start(Path.GetDirectoryName(sourcePath)!, resultsPath, launch))
             {
-                RunCells(notebook, worker, report, clock, plan, sandbox);
+                var cpu = settings.Cpu is { } limits ? new CpuBudget(limits, sandbox, worker.Id) : null;
+                cpu?.LimitWorker();
+                RunCells(notebook, worker, report, clock, plan, sandbox, cpu);
                 worker.WaitForExit(GuardianGrace);
             }
             LeftBehind(report, sandbox, sweep);
@@ -107,12 +110,14 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             report.Notes.Add($"Kernel objects left behind were removed: {string.Join(", ", removed)}.");
     }
 
-    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report, Stopwatch sinceStart, GradePlan? plan, Sandbox sandbox)
+    private void RunCells(NotebookDocument notebook, WorkerProcess worker, NotebookReport report, Stopwatch sinceStart, GradePlan? plan, Sandbox sandbox, CpuBudget? cpu)
     {
         var cells = notebook.Cells;
-        var ready = worker.Next(StartupTimeout, out var startTimedOut);
+        // A worker gets as long to start as a cell gets to run: on a loaded machine its warm-up takes minutes.
+        var startup = settings.CellTimeout > StartupTimeout ? settings.CellTimeout : StartupTimeout;
+        var ready = worker.Next(startup, out var startTimedOut);
         string? stopped = ready is WorkerReady ? null
-            : $"the worker process did not start ({(startTimedOut ? "no answer in " + StartupTimeout.TotalSeconds + " s" : worker.Ended())}): {worker.StderrTail}";
+            : $"the worker process did not start ({(startTimedOut ? "no answer in " + startup.TotalSeconds + " s" : worker.Ended())}): {worker.StderrTail}";
         if (stopped is not null) report.Failures.Add(new CellFailure(0, "", stopped));
 
         var executionCount = 0;
@@ -153,8 +158,9 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             cell["execution_count"] = executionCount;
             var clock = Stopwatch.StartNew();
             var check = plan?.Checks.TryGetValue(i, out var exercise) == true ? new CheckCall(exercise!, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))) : null;
+            cpu?.BeginCell();
             worker.Send(new ExecuteCell(number, source, executionCount, check));
-            var done = AwaitDone(worker, timeout, out var timedOut);
+            var done = AwaitDone(worker, timeout, cpu, out var timedOut, out var cpuUsedUp);
             if (check is not null) report.Verdicts[check.Exercise] = VerdictChannel.Accept(check, done);
             var outputs = (JsonArray)cell["outputs"]!;
             string? failure;
@@ -166,7 +172,8 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             }
             else
             {
-                failure = timedOut ? StopStuckCell(worker, report.Name, number, firstLine, outputs, timeout) : Crashed(worker, report.Name, number, firstLine, outputs);
+                failure = timedOut ? StopStuckCell(worker, report.Name, number, firstLine, outputs, cpuUsedUp ?? $"did not finish within {Seconds(timeout.TotalSeconds)}")
+                    : Crashed(worker, report.Name, number, firstLine, outputs, cpu);
                 // The processes the cell started die with it, however they were started (a cgroup or the
                 // process tree; see Containment/) — once the library's guardian has removed the run's objects.
                 sandbox.AwaitGuardians(GuardianGrace);
@@ -195,15 +202,22 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
         }
     }
 
-    private static CellDone? AwaitDone(WorkerProcess worker, TimeSpan timeout, out bool timedOut)
+    // The cell's CellDone; null when the worker ended, or (timedOut) when the cell ran out of wall time or, with
+    // cpuUsedUp saying which, of CPU time. CPU time is read between waits of at most CpuPoll.
+    private static CellDone? AwaitDone(WorkerProcess worker, TimeSpan timeout, CpuBudget? cpu, out bool timedOut, out string? cpuUsedUp)
     {
         var deadline = Stopwatch.StartNew();
+        cpuUsedUp = null;
         while (true)
         {
             var remaining = timeout - deadline.Elapsed;
-            var message = worker.Next(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, out timedOut);
-            if (timedOut || message is null) return null;
+            var wait = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+            var message = worker.Next(cpu is null || wait < CpuPoll ? wait : CpuPoll, out timedOut);
             if (message is CellDone done) return done;
+            if (message is null && !timedOut) return null;
+            if (timedOut && (cpuUsedUp = cpu?.Exceeded()) is not null) return null;
+            if (timedOut && deadline.Elapsed >= timeout) return null;
+            timedOut = false;
         }
     }
 
@@ -223,7 +237,7 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
         return outcome == CellOutcome.Ok ? null : what;
     }
 
-    private static string StopStuckCell(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs, TimeSpan timeout)
+    private static string StopStuckCell(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs, string why)
     {
         // Ask what the cell is doing before killing it: afterwards there is nobody left to ask.
         worker.Send(new StatusRequest());
@@ -242,14 +256,15 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             : $"It had been running for {Seconds(status.ElapsedSeconds)}" +
               (status.Activity is { Length: > 0 } activity ? $"; Ipc.Lab reports: {activity}" : "; no Ipc.Lab activity was reported") + ".";
         if (status?.Output is { Length: > 0 } printed) outputs.Add(Outputs.Stream("stdout", printed));
-        var message2 = $"{notebook}, cell {cell} ({firstLine}) did not finish within {Seconds(timeout.TotalSeconds)} and its worker process was killed. {doing} The remaining cells of this notebook were not run.";
+        var message2 = $"{notebook}, cell {cell} ({firstLine}) {why} and its worker process was killed. {doing} The remaining cells of this notebook were not run.";
         outputs.Add(Outputs.Error("CellTimeoutError", message2, [message2]));
         return message2;
     }
 
-    private static string Crashed(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs)
+    private static string Crashed(WorkerProcess worker, string notebook, int cell, string firstLine, JsonArray outputs, CpuBudget? cpu)
     {
         var ended = worker.Ended();
+        if (cpu?.ExplainDeath(worker.ExitCode) is { } why) ended += ": " + why;
         var tail = worker.StderrTail;
         var message = $"{notebook}, cell {cell} ({firstLine}): the worker process ended ({ended}) while running this cell. The remaining cells of this notebook were not run." +
                       (tail.Length > 0 ? $"\nLast output of the worker on stderr:\n{tail}" : "");

@@ -93,6 +93,9 @@ internal sealed class WorkerProcess : IDisposable
         return OutputTail.HowItEnded(_process);
     }
 
+    /// <summary>The exit code (128 + the signal's number for a killed worker) once it has exited, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public string StderrTail
     {
         get => _stderr.ToString();

@@ -22,10 +22,15 @@ internal sealed class GradeRun
     public string OutDirectory { get; }
     public string Log => Process.Stdout + Process.Stderr;
 
-    public static GradeRun Start(string outDirectory, TimeSpan limit, params string[] arguments)
+    public static GradeRun Start(string outDirectory, TimeSpan limit, params string[] arguments) => Start(outDirectory, limit, [], null, arguments);
+
+    /// <summary>The grader started through <paramref name="prefix"/> (e.g. setpriv, to grade as another user), with
+    /// <paramref name="environment"/> added to its own.</summary>
+    public static GradeRun Start(string outDirectory, TimeSpan limit, IReadOnlyList<string> prefix, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         Assert.True(File.Exists(RunnerRun.RunnerDll), $"runner not built at {RunnerRun.RunnerDll}");
-        var process = BoundedProcess.Run("dotnet", [RunnerRun.RunnerDll, "grade", .. arguments, "--out", outDirectory], limit);
+        string[] command = [.. prefix, "dotnet", RunnerRun.RunnerDll, "grade", .. arguments, "--out", outDirectory];
+        var process = BoundedProcess.Run(command[0], command.Skip(1), limit, environment: environment);
         return new GradeRun(process, outDirectory);
     }
 
