@@ -6,6 +6,8 @@
  *                                                  prints the 1st, 25th, 50th, 75th, 99th percentile in µs
  *   ipc_compare stream MECH SIZE COUNT CPU DIR    the child sends COUNT messages of SIZE bytes, the parent
  *                                                  receives each; prints MB/s from the first message received
+ *   ipc_compare threads N CPU                     the same round trip between two threads of one process: a
+ *                                                  64-byte slot, a pthread mutex and a condition variable
  *
  * MECH: pipe fifo shm sysvmq posixmq tcp udp unix signal eventfd. CPU >= 0 pins both processes to that CPU
  * (set before fork, so the child inherits it); CPU < 0 leaves them to the scheduler. DIR holds the FIFOs.
@@ -17,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -345,8 +348,69 @@ static int stream(int size, long count, const char *dir)
     return 0;
 }
 
+/* Two threads, one slot: turn 0 = the slot is the sender's, 1 = the echo's, 2 = the answer is back. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static int turn;
+static char slot[64];
+
+static void *echo_thread(void *arg)
+{
+    long total = (long)arg;
+    char local[64];
+    for (long i = 0; i < total; i++) {
+        pthread_mutex_lock(&lock);
+        while (turn != 1) pthread_cond_wait(&changed, &lock);
+        memcpy(local, slot, sizeof local);
+        memcpy(slot, local, sizeof slot);
+        turn = 2;
+        pthread_cond_broadcast(&changed);
+        pthread_mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static int threads(int n)
+{
+    int warm = n / 10 + 10;
+    char msg[64] = { 0 };
+    pthread_t echo;
+    if (pthread_create(&echo, NULL, echo_thread, (void *)(long)(n + warm)) != 0) die("pthread_create");
+    double *t = malloc(sizeof(double) * (size_t)n);
+    for (int i = 0; i < n + warm; i++) {
+        double start = now_us();
+        pthread_mutex_lock(&lock);
+        memcpy(slot, msg, sizeof slot);
+        turn = 1;
+        pthread_cond_broadcast(&changed);
+        while (turn != 2) pthread_cond_wait(&changed, &lock);
+        memcpy(msg, slot, sizeof msg);
+        turn = 0;
+        pthread_mutex_unlock(&lock);
+        if (i >= warm) t[i - warm] = now_us() - start;
+    }
+    pthread_join(echo, NULL);
+    qsort(t, (size_t)n, sizeof(double), cmp);
+    printf("%.3f %.3f %.3f %.3f %.3f\n", t[n / 100], t[n / 4], t[n / 2], t[n * 3 / 4], t[(int)(n * 0.99)]);
+    free(t);
+    return 0;
+}
+
+static void pin(int cpu)
+{
+    if (cpu < 0) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && strcmp(argv[1], "threads") == 0) {
+        pin(atoi(argv[3]));   /* before pthread_create: the echo thread inherits the CPU */
+        return threads(atoi(argv[2]));
+    }
     if (argc < 6) goto usage;
     int found = 0;
     for (int i = 0; i < (int)(sizeof names / sizeof *names); i++)
@@ -355,16 +419,10 @@ int main(int argc, char **argv)
     int is_stream = strcmp(argv[1], "stream") == 0;
     if (!is_stream && strcmp(argv[1], "roundtrip") != 0) goto usage;
     if (is_stream && argc < 7) goto usage;
-    int cpu = atoi(argv[is_stream ? 5 : 4]);
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
-    }
+    pin(atoi(argv[is_stream ? 5 : 4]));
     return is_stream ? stream(atoi(argv[3]), atol(argv[4]), argv[6]) : roundtrip(atoi(argv[3]), argv[5]);
 usage:
-    fprintf(stderr, "usage: %s roundtrip MECH N CPU DIR | stream MECH SIZE COUNT CPU DIR\n"
+    fprintf(stderr, "usage: %s roundtrip MECH N CPU DIR | stream MECH SIZE COUNT CPU DIR | threads N CPU\n"
                     "MECH: pipe fifo shm sysvmq posixmq tcp udp unix signal eventfd\n", argv[0]);
     return 2;
 }

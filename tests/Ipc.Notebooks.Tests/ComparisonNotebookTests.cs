@@ -95,6 +95,15 @@ public sealed partial class ComparisonNotebookTests
     }
 
     [Fact]
+    public void Threads_and_processes_are_measured_side_by_side()
+    {
+        var table = Cell(NotebookRun.Of(Notebook, answers: null), "two threads: lock + condition variable");
+        Assert.Matches(@"two threads: lock \+ condition variable\s+([\d.]+\s+[\d.]+\s+)?[\d.]+\s+[\d.]+", table);
+        Assert.Matches(@"two processes: shared memory \+ semaphores\s+([\d.]+\s+[\d.]+\s+)?[\d.]+\s+[\d.]+", table);
+        Assert.Matches(@"threads ÷ processes, C#: [\d.]+×", table);
+    }
+
+    [Fact]
     public void Its_last_ipcs_view_shows_that_nothing_is_left_in_the_kernel()
     {
         var run = NotebookRun.Of(Notebook, answers: null);

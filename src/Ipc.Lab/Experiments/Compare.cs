@@ -129,6 +129,72 @@ public static class Compare
         });
     }
 
+    /// <summary>The same round trip between two threads of this process instead of two processes: a 64-byte
+    /// slot guarded by a lock and a condition variable (Monitor.Wait and PulseAll, .NET's), the echo thread
+    /// copying the message out and back. cpu ≥ 0 pins both threads there. What two processes need a kernel object
+    /// for, two threads do in memory they already share.</summary>
+    public static Percentiles ThreadRoundTrip(int trips, int cpu)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trips, 10);
+        var gate = new object();
+        var slot = new byte[64];
+        int turn = 0;   // 0: the sender's, 1: the echo's, 2: the answer is back
+        var echo = new Thread(() =>
+        {
+            using var pinned = Scheduling.PinThread(cpu);
+            var local = new byte[64];
+            while (true)
+                lock (gate)
+                {
+                    while (turn != 1)
+                        if (!Monitor.Wait(gate, Long)) return;
+                    if (slot[0] == Stop) return;
+                    slot.CopyTo(local, 0);
+                    local.CopyTo(slot, 0);
+                    turn = 2;
+                    Monitor.PulseAll(gate);
+                }
+        }) { IsBackground = true, Name = "echo thread" };
+        using var pinnedHere = Scheduling.PinThread(cpu);
+        echo.Start();
+        var message = new byte[64];
+        void Trip()
+        {
+            lock (gate)
+            {
+                message.CopyTo(slot, 0);
+                turn = 1;
+                Monitor.PulseAll(gate);
+                while (turn != 2)
+                    if (!Monitor.Wait(gate, Long)) throw new TimeoutException($"the echo thread did not answer within {Long.TotalSeconds:0} s");
+                slot.CopyTo(message, 0);
+                turn = 0;
+            }
+        }
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < trips / 10 + 10 || warm.ElapsedMilliseconds < 200; i++) Trip();
+        var us = new double[trips];
+        for (int i = 0; i < trips; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Trip();
+            us[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        }
+        lock (gate)
+        {
+            slot[0] = Stop;
+            turn = 1;
+            Monitor.PulseAll(gate);
+        }
+        if (!echo.Join(Long)) throw new TimeoutException("the echo thread did not end");
+        return Percentiles.Of(us);
+    }
+
+    /// <summary>The same round trip between two threads in C (ipc_compare.c's "threads" mode: a pthread mutex
+    /// and condition variable).</summary>
+    public static Percentiles ThreadRoundTripInC(string program, int trips, int cpu) =>
+        Percentiles.Parse(RunC(program, "threads", N(trips), N(cpu)));
+
     /// <summary>Why a mechanism has no stream figure.</summary>
     public static string StreamsNot(Mechanism m) => m switch
     {
