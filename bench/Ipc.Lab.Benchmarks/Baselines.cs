@@ -33,10 +33,15 @@ internal sealed class Baselines : IDisposable
         {
             foreach (var name in new[] { "pipe_pingpong", "pipe_stream", "spawn_true" })
                 Run("gcc", "-O2", "-Wall", "-o", Path.Combine(bin, name), Path.Combine(benchDir, "c", name + ".c"));
+            // Every mechanism's C side: the program notebook 07 compiles, one harness for all ten.
+            Run("gcc", "-O2", "-Wall", "-pthread", "-o", Path.Combine(bin, "ipc_compare"), Path.Combine(benchDir, "..", "notebooks", "c", "ipc_compare.c"));
         }
         string? python = TryVersion("python3", "--version");
         return new Baselines(benchDir, bin, gcc, python);
     }
+
+    /// <summary>notebooks/c/ipc_compare.c, compiled; null without gcc.</summary>
+    public string? IpcCompare => HasC ? Path.Combine(_bin, "ipc_compare") : null;
 
     public Stats SpawnTrue(int n) => Stats.Parse(Run(Path.Combine(_bin, "spawn_true"), N(n)));
 

@@ -17,7 +17,7 @@ if (args.Contains("--cold-body"))
 }
 
 bool quick = args.Contains("--quick");
-// --only=spawn|pingpong|stream: one section, for looking at a single figure while changing the library.
+// --only=spawn|pingpong|stream|mechanisms: one section, for looking at a single figure while changing the library.
 string only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..] ?? "";
 bool Wanted(string section) => only.Length == 0 || only == section;
 string benchDir = FindBenchDirectory();
@@ -56,6 +56,7 @@ o.WriteLine();
 if (Wanted("spawn")) SpawnSection();
 if (Wanted("pingpong")) PingPongSection();
 if (Wanted("stream")) StreamSection();
+if (Wanted("mechanisms")) MechanismsSection();
 TargetsSection();
 
 o.WriteLine($"Whole run: {wall.Elapsed.TotalSeconds:0} s.");
@@ -140,6 +141,31 @@ void StreamSection()
     if (pinnedMin < double.MaxValue) results["pipe_stream_pinned_min_ratio"] = pinnedMin;
     o.WriteLine();
     o.WriteLine($"The clock starts at the first byte read, in C and in C#, so the writer's start is not counted. Writes under 4 KiB move {streamTotal >> 22} MiB.");
+    o.WriteLine();
+}
+
+// Every mechanism of notebook 07, by the same loops (Ipc.Lab.Experiments.Compare and notebooks/c/ipc_compare.c):
+// one <mechanism>_pingpong_pinned_ratio per mechanism in results.json.
+void MechanismsSection()
+{
+    int trips = quick ? 2_000 : 10_000;
+    o.WriteLine($"## 4. Every mechanism, one round trip, pinned (CPU {pinCpu}), µs (n = {trips})");
+    o.WriteLine();
+    o.WriteLine("| mechanism | message | C median | C p99 | C# median | C# p99 | C#/C median | key |");
+    o.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+    foreach (var m in Ipc.Lab.Experiments.Compare.Mechanisms)
+    {
+        var c = baselines.IpcCompare is { } program ? Ipc.Lab.Experiments.Compare.RoundTripInC(program, m.Mechanism, trips, pinCpu) : null;
+        var cs = Ipc.Lab.Experiments.Compare.RoundTrip(m.Mechanism, trips, pinCpu);
+        string key = $"{m.Key}_pingpong_pinned_ratio";
+        // pipe_pingpong_pinned_ratio is section 2's figure (the pipe's own benchmark, with its target) when that ran.
+        bool written = c is not null && results.TryAdd(key, cs.Median / c.Median);
+        o.WriteLine($"| {m.Name} | {m.Payload} B | {F(c?.Median)} | {F(c?.P99)} | {F(cs.Median)} | {F(cs.P99)} | {Ratio(cs.Median, c?.Median)} | {(written ? $"`{key}`" : c is null ? "—" : "(section 2's)")} |");
+        o.Flush();
+    }
+    o.WriteLine();
+    o.WriteLine("C: notebooks/c/ipc_compare.c (gcc -O2), the same loop and kernel objects as C#'s Ipc.Lab.Experiments.Compare, which runs on " +
+        "the library's wrappers with their timeouts. The pipe's row uses that shared harness; section 2 is the pipe's own benchmark.");
     o.WriteLine();
 }
 

@@ -12,7 +12,7 @@ namespace Ipc.Lab.Tests;
 public class LayerTests
 {
     private const string Root = "Ipc.Lab";
-    private static readonly string[] Mechanisms = ["Pipes", "SharedMemory", "Signals", "Semaphores", "MessageQueues", "Sockets"];
+    private static readonly string[] Mechanisms = ["Pipes", "SharedMemory", "Signals", "Semaphores", "MessageQueues", "Sockets", "Events"];
     private static readonly string[] Base = [Root, "Native", "Diagnostics", "Io"];
 
     /// <summary>What each folder may use, bottom to top. A new folder must be placed here.</summary>
@@ -28,6 +28,7 @@ public class LayerTests
         ["Semaphores"] = Base,
         ["MessageQueues"] = Base,
         ["Sockets"] = Base,
+        ["Events"] = Base,
         ["Runtime"] = Base,
         ["Processes"] = [.. Base, "Runtime", .. Mechanisms],
         ["Experiments"] = [.. Base, "Runtime", .. Mechanisms, "Processes"],

@@ -30,6 +30,7 @@ internal static class Explain
             "check the pid; a child you already waited for is gone"),
         [(NativeCall.Kill, Errno.EPERM)] = ("you may not signal that process: it belongs to another user",
             "signal only your own processes"),
+        [(NativeCall.SchedSetAffinity, Errno.EINVAL)] = ("that CPU is not one this process may run on (offline, or outside its cgroup's cpuset)", "pick a CPU from 0 to Environment.ProcessorCount - 1"),
         [(NativeCall.Kill, Errno.EINVAL)] = ("that is not a valid signal number", "use a number from 1 to 64, or a Signal value"),
         [(NativeCall.SigQueue, Errno.EAGAIN)] = ("this user's queue of pending real-time signals is full (the limit is RLIMIT_SIGPENDING, ulimit -i)",
             "let the receiver take what is queued before sending more"),

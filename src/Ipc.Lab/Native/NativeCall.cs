@@ -35,6 +35,8 @@ internal sealed record NativeCall
     public static readonly NativeCall EventFd = new("eventfd");
 
     // Processes.
+    public static readonly NativeCall SchedGetAffinity = new("sched_getaffinity");
+    public static readonly NativeCall SchedSetAffinity = new("sched_setaffinity");
     public static readonly NativeCall PosixSpawn = new("posix_spawn");
     public static readonly NativeCall PosixSpawnFileActionsInit = new("posix_spawn_file_actions_init");
     public static readonly NativeCall PosixSpawnFileActionsAddDup2 = new("posix_spawn_file_actions_adddup2");
