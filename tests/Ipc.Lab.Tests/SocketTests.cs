@@ -321,6 +321,68 @@ public class SocketTests : IDisposable
     }
 
     [Fact]
+    public void An_unbound_UDP_socket_that_sends_is_bound_to_loopback_not_to_every_interface_as_the_kernel_would()
+    {
+        foreach (bool ipv6 in new[] { false, true })
+        {
+            using var receiver = Socket.Udp(ipv6);
+            receiver.Bind(0);
+            using var sender = Socket.Udp(ipv6);
+            sender.SendTo("hello", receiver.LocalAddress);
+            Assert.True(System.Net.IPAddress.IsLoopback(sender.LocalAddress.Ip!), sender.LocalAddress.ToString());
+            Assert.NotEqual(0, sender.LocalAddress.Port);
+            Assert.True(KernelSockets.IsLoopbackOnly(sender.KernelView!), sender.KernelView!.Local);
+            Assert.Equal(sender.LocalAddress, receiver.RecvFrom(100, Long).From);
+        }
+    }
+
+    [Fact]
+    public void A_UDP_sender_that_outruns_its_receiver_loses_datagrams_and_the_kernel_counts_each_one_dropped()
+    {
+        const int Sent = 300;
+        using var receiver = Socket.Udp();
+        receiver.ReceiveBufferSize = 4096;       // a few datagrams' room (the kernel doubles it, and has a floor)
+        receiver.Bind(0);
+        using var child = Fork.Run(receiver.Port, Sent, (port, count) =>
+        {
+            using var s = Socket.Udp();
+            for (int i = 0; i < count; i++) s.SendTo(new byte[1000], SockAddr.Loopback(port));   // never waits, never fails
+        }, name: "udp-flood");
+        Assert.True(child.Wait(Long).Success, child.ToString());
+        // Everything was sent before the first read: each datagram is now either queued or counted as dropped.
+        var kernel = receiver.KernelView!;
+        int received = 0;
+        receiver.NonBlocking = true;
+        while (true)
+        {
+            try { receiver.RecvFrom(2000); received++; }
+            catch (SyscallException e) when (e.ErrnoName == "EAGAIN") { break; }
+        }
+        Assert.InRange(received, 1, Sent - 1);
+        Assert.Equal(Sent - received, kernel.Drops);
+        Assert.Equal(0, receiver.KernelView!.Queue);
+    }
+
+    [Fact]
+    public void A_Unix_datagram_sender_is_stopped_when_the_receiver_s_queue_is_full_instead_of_losing_datagrams()
+    {
+        using var receiver = Socket.Unix(SOCK_DGRAM);
+        receiver.Bind(SockAddr.Unix("dgram-full"));
+        using var sender = Socket.Unix(SOCK_DGRAM);
+        sender.NonBlocking = true;
+        int queued = 0;
+        var full = Assert.Throws<SyscallException>(() =>
+        {
+            for (; queued < 10_000; queued++) sender.SendTo($"message {queued}", receiver.LocalAddress);
+        });
+        Assert.Equal("EAGAIN", full.ErrnoName);
+        Assert.InRange(queued, 1, 9_999);
+        var got = Enumerable.Range(0, queued).Select(_ => receiver.RecvFrom(100, Long).Text).ToList();
+        Assert.Equal(Enumerable.Range(0, queued).Select(i => $"message {i}"), got);
+        Assert.Null(receiver.KernelView);        // Unix sockets are not in /proc/net/udp
+    }
+
+    [Fact]
     public void A_pipe_end_sent_with_SCM_RIGHTS_over_a_socketpair_is_the_same_pipe_in_the_child()
     {
         var (mine, theirs) = Socket.Pair();
@@ -463,6 +525,11 @@ public class SocketTests : IDisposable
         Assert.Equal("127.0.0.1", new System.Net.IPAddress(l.LocalIp).ToString());
         Assert.Equal(2, l.RxQueue);
         Assert.Equal(12345UL, l.Inode);
+        Assert.Null(l.Drops);
+        var u = ProcNet.Parse("udp", "  845: 0100007F:9C1B 00000000:0000 07 00000000:00001200 00:00000000 00000000  1000        0 98765 2 0000000000000000 293")!;
+        Assert.Equal("CLOSE", u.State);
+        Assert.Equal(0x1200, u.RxQueue);
+        Assert.Equal(293, u.Drops);
     }
 
     [Fact]

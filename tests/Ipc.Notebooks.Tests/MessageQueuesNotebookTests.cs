@@ -45,8 +45,7 @@ public sealed class MessageQueuesNotebookTests
     {
         var run = NotebookRun.Of(Notebook, answers: null);
         var texts = run.CellTexts();
-        string Cell(string marker) => texts.FirstOrDefault(t => t.Contains(marker, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"No cell of {Notebook} printed \"{marker}\".\n{run.Log}");
+        string Cell(string marker) => run.CellPrinting(marker);
 
         Assert.Equal(Enumerable.Repeat("(10 bytes)", 4), Lines(Cell("msgrcv(15) →")).Where(l => l.StartsWith("msgrcv(15)", StringComparison.Ordinal)).Select(l => l[^10..]));
         Assert.Contains("type -3: a1(type 1) a2(type 1) b1(type 2) c1(type 3) c2(type 3)", Cell("type -3:"));

@@ -4,9 +4,11 @@ namespace Ipc.Lab.Native;
 
 /// <summary>One line of /proc/net/tcp, tcp6, udp or udp6: the kernel's own list of its sockets of that kind.
 /// Addresses come as bytes in network order, ports as numbers. For a listening socket RxQueue is how many
-/// connections wait in its accept queue (its limit, the backlog, is not in this file: ss asks netlink for it).</summary>
+/// connections wait in its accept queue (its limit, the backlog, is not in this file: ss asks netlink for it).
+/// Drops is the udp tables' last column: datagrams the kernel threw away because this socket's receive buffer was
+/// full (null for TCP, which never drops: its sender waits).</summary>
 internal sealed record ProcNetEntry(string Table, byte[] LocalIp, int LocalPort, byte[] RemoteIp, int RemotePort,
-    string State, long TxQueue, long RxQueue, uint Uid, ulong Inode);
+    string State, long TxQueue, long RxQueue, uint Uid, ulong Inode, long? Drops = null);
 
 internal static class ProcNet
 {
@@ -33,7 +35,8 @@ internal static class ProcNet
         return entries;
     }
 
-    /// <summary>"  0: 0100007F:A0F3 00000000:0000 0A 00000000:00000003 00:00000000 00000000  1000  0 12345 ..."</summary>
+    /// <summary>"  0: 0100007F:A0F3 00000000:0000 0A 00000000:00000003 00:00000000 00000000  1000  0 12345 ..."; a udp
+    /// line ends "... inode ref pointer drops" (net/ipv4/udp.c, udp4_format_sock).</summary>
     internal static ProcNetEntry? Parse(string table, string line)
     {
         var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -46,7 +49,8 @@ internal static class ProcNet
             state < States.Length ? States[state] : $"state {state}",
             long.Parse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
             long.Parse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-            uint.Parse(f[7], CultureInfo.InvariantCulture), ulong.Parse(f[9], CultureInfo.InvariantCulture));
+            uint.Parse(f[7], CultureInfo.InvariantCulture), ulong.Parse(f[9], CultureInfo.InvariantCulture),
+            table.StartsWith("udp", StringComparison.Ordinal) && f.Length > 12 ? long.Parse(f[12], CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>"0100007F:1F90": the address as the kernel holds it in memory, 32 bits at a time in this machine's

@@ -4,8 +4,9 @@ namespace Ipc.Lab.Sockets;
 
 /// <summary>One socket as the kernel lists it in /proc/net/tcp, tcp6, udp or udp6 — what `ss` and `netstat`
 /// show. <see cref="Queue"/> is, for a LISTEN socket, how many connections wait in its accept queue; for a
-/// connection, the bytes received and not read yet (a FIN counts as one).</summary>
-public sealed record KernelSocket(string Protocol, string Local, string Remote, string State, long Queue, uint Uid, ulong Inode)
+/// connection, the bytes received and not read yet (a FIN counts as one). <see cref="Drops"/>, for UDP only: the
+/// datagrams the kernel dropped because this socket's receive buffer was full.</summary>
+public sealed record KernelSocket(string Protocol, string Local, string Remote, string State, long Queue, uint Uid, ulong Inode, long? Drops = null)
 {
     internal int LocalPort { get; init; }
     internal int RemotePort { get; init; }
@@ -31,7 +32,7 @@ public static class KernelSockets
     internal static KernelSocket? OfInode(ulong inode) => inode == 0 ? null : Read("tcp", "tcp6", "udp", "udp6").FirstOrDefault(s => s.Inode == inode);
 
     private static IEnumerable<KernelSocket> Read(params string[] tables) => ProcNet.Read(tables).Select(e =>
-        new KernelSocket(e.Table, Socket.Show(e.LocalIp, e.LocalPort), Socket.Show(e.RemoteIp, e.RemotePort), e.State, e.RxQueue, e.Uid, e.Inode)
+        new KernelSocket(e.Table, Socket.Show(e.LocalIp, e.LocalPort), Socket.Show(e.RemoteIp, e.RemotePort), e.State, e.RxQueue, e.Uid, e.Inode, e.Drops)
         {
             LocalPort = e.LocalPort,
             RemotePort = e.RemotePort,

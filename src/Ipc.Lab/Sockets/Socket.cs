@@ -17,6 +17,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
 {
     private string? _boundPath;
     private bool _listening;
+    private bool _localFixed;
 
     private Socket(int fd, int domain, int type, string description) : base(fd, description)
     {
@@ -125,6 +126,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
             throw Explain.Failure(NativeCall.Bind, e.Errno, $"{What}, bind to {address}{Holder(address)}");
         }
         if (address.Family == AF_UNIX) _boundPath = address.Path;
+        _localFixed = true;
         EventTrace.Record(TraceKind.Note, $"bind fd {Fd} to {LocalAddress}", Fd);
     }
 
@@ -214,6 +216,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         {
             if (!wasNonBlocking && !IsClosed) NonBlocking = false;
         }
+        _localFixed = true; // connect chose the local address by the route: loopback for a loopback peer
         EventTrace.Record(TraceKind.Note, $"connect fd {fd}: {SafeLocal()} → {address}", fd);
     }
 
@@ -265,7 +268,17 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     {
         ArgumentNullException.ThrowIfNull(to);
         CheckFamily(to, "sendto");
+        if (!_localFixed && Domain != AF_UNIX) BindLoopbackIfUnbound();
         return SendAll(data, to, NativeCall.SendTo, timeout);
+    }
+
+    /// <summary>The first sendto of an unbound UDP socket makes the kernel bind it on its own (inet_autobind) — to
+    /// a free port on 0.0.0.0 (or ::), every interface, where any machine could send it datagrams. Binding it to
+    /// loopback first keeps it where the course's sockets are.</summary>
+    private void BindLoopbackIfUnbound()
+    {
+        if (LocalAddress.Port == 0) Bind(0);
+        _localFixed = true;
     }
 
     public int SendTo(string text, SockAddr to, TimeSpan? timeout = null) => SendTo(Encoding.UTF8.GetBytes(text), to, timeout);
@@ -457,7 +470,12 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
 
     /// <summary>This socket's state as the kernel lists it in /proc/net/tcp (or tcp6, udp, udp6): LISTEN,
     /// ESTABLISHED, CLOSE_WAIT ...; null when the kernel does not list it there (a Unix socket).</summary>
-    public string? KernelState => KernelSockets.OfInode(SocketCalls.Inode(Fd))?.State;
+    public string? KernelState => KernelView?.State;
+
+    /// <summary>This socket's line in /proc/net/tcp, tcp6, udp or udp6 — its state, queue and, for UDP, the
+    /// datagrams the kernel dropped for lack of room in its receive buffer; null when the kernel does not list it
+    /// there (a Unix socket, or a TCP socket that neither listens nor is connected).</summary>
+    public KernelSocket? KernelView => KernelSockets.OfInode(SocketCalls.Inode(Fd));
 
     // ---- life ----
 

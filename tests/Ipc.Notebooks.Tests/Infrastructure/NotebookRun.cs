@@ -79,6 +79,11 @@ internal sealed class NotebookRun
                 NotebookCatalog.Text(o["text"]) + NotebookCatalog.Text(o["data"]?["text/plain"]))))];
     }
 
+    /// <summary>The text of the first code cell that printed <paramref name="marker"/>; fails, naming the notebook
+    /// and showing the run's log, when none did.</summary>
+    public string CellPrinting(string marker) => CellTexts().FirstOrDefault(t => t.Contains(marker, StringComparison.Ordinal))
+        ?? throw new Xunit.Sdk.XunitException($"No cell of {Notebook} printed \"{marker}\".\n{Log}");
+
     private static NotebookRun Execute(string notebook, SolutionSet? answers, Engine engine)
     {
         Assert.True(File.Exists(Paths.RunnerDll), $"The runner is not built at {Paths.RunnerDll}: build the solution first.");
