@@ -38,6 +38,10 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             """),
         ("Table", TableMarker, "Ipcs.Ours()"),
         ("CheckResult", CheckMarker, """Exercise.Check("kernel.visuals", 1, () => { })"""),
+        ("SignalLife", "class=\"ipc-signal-life\"", """
+            Ipc.Lab.Visuals.SignalLife.Of(Ipc.Lab.Signals.Signal.SIGUSR1)
+                .Then("this kernel's own bits", Ipc.Lab.Signals.SignalStatus.Of(System.Environment.ProcessId)!)
+            """),
     ];
 
     private const string SocketsCell = """
