@@ -16,6 +16,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
     private const string TableMarker = "class=\"ipc-table\"";
     private const string PlotMarker = "class=\"ipc-plot\"";
     private const string CheckMarker = "class=\"ipc-check\"";
+    private const string PredictionMarker = "class=\"ipc-prediction\"";
 
     /// <summary>One cell per way the library shows something, with the type it shows and the HTML marker that type
     /// writes. Every type in Ipc.Lab with a TypeFormatterSource attribute must appear here (checked below).</summary>
@@ -42,6 +43,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             Ipc.Lab.Visuals.SignalLife.Of(Ipc.Lab.Signals.Signal.SIGUSR1)
                 .Then("this kernel's own bits", Ipc.Lab.Signals.SignalStatus.Of(System.Environment.ProcessId)!)
             """),
+        ("Prediction", PredictionMarker, """Predict.Ask("Same pids?", "no").Reveal("different")"""),
     ];
 
     private const string SocketsCell = """
