@@ -4,6 +4,7 @@ using Ipc.Lab.Experiments;
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
 using Ipc.Lab.SharedMemory;
+using Ipc.Lab.Signals;
 using Ipc.Lab.Visuals;
 using Xunit;
 
@@ -52,6 +53,35 @@ public class VisualsTests
         Assert.Equal([2.0, 6.0], blocked["x"]!.AsArray().Take(2).Select(v => (double)v!));
         Assert.Equal(["child", "parent"], figure["layout"]!["yaxis"]!["categoryarray"]!.AsArray().Select(v => (string?)v));
         Assert.Contains(traces, t => (string?)t!["name"] == "Read");
+    }
+
+    [Fact]
+    public void A_signal_s_life_is_read_from_its_bits_and_how_they_changed()
+    {
+        SignalStatus Bits(bool blocked, bool pendingThread, bool pendingProcess = false) => new(
+            pendingThread ? [Signal.SIGUSR1] : [], pendingProcess ? [Signal.SIGUSR1] : [], blocked ? [Signal.SIGUSR1, Signal.SIGUSR2] : [Signal.SIGUSR2],
+            [], [Signal.SIGUSR1]);
+
+        var life = SignalLife.Of(Signal.SIGUSR1)
+            .Then("blocked <mask>", Bits(blocked: true, pendingThread: false))
+            .Then("sent", Bits(blocked: true, pendingThread: true))
+            .Then("sent again", Bits(blocked: true, pendingThread: true))
+            .Then("unblocked", Bits(blocked: false, pendingThread: false))
+            .Then("sent to the process", Bits(blocked: false, pendingThread: false, pendingProcess: true));
+
+        Assert.Equal(5, life.Steps.Count);
+        Assert.Equal("nothing pending; blocked, so one sent now would wait", life.Stage(0));
+        Assert.Equal("generated: pending for one thread, blocked: the kernel holds it", life.Stage(1));
+        Assert.StartsWith("still pending", life.Stage(2));
+        Assert.Equal("delivered: the handler ran", life.Stage(3));
+        Assert.Equal("generated: pending for the process, not blocked: on its way", life.Stage(4));
+        // Another signal's bits (SIGUSR2 is blocked in every snapshot) do not leak into this one's life.
+        Assert.False(life.Steps[3].Blocked);
+        var html = life.ToHtml();
+        Assert.Contains("class=\"ipc-signal-life\"", html);
+        Assert.Contains("blocked &lt;mask&gt;", html);
+        Assert.DoesNotContain("<mask>", html);
+        Assert.Contains("4. unblocked: delivered: the handler ran", life.ToString());
     }
 
     [Fact]

@@ -47,6 +47,10 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
                 new Ipc.Lab.Experiments.InterleavedStep('B', false, 1, 1) }, 1))
             """),
         ("CheckResult", CheckMarker, """Exercise.Check("kernel.visuals", 1, () => { })"""),
+        ("SignalLife", "class=\"ipc-signal-life\"", """
+            Ipc.Lab.Visuals.SignalLife.Of(Ipc.Lab.Signals.Signal.SIGUSR1)
+                .Then("this kernel's own bits", Ipc.Lab.Signals.SignalStatus.Of(System.Environment.ProcessId)!)
+            """),
         ("Prediction", PredictionMarker, """Predict.Ask("Same pids?", "no").Reveal("different")"""),
     ];
 

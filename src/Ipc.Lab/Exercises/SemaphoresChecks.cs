@@ -1,4 +1,7 @@
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Processes;
+using Ipc.Lab.Semaphores;
+using Ipc.Lab.SharedMemory;
 
 namespace Ipc.Lab.Exercises;
 
@@ -106,6 +109,114 @@ public static class SemaphoresChecks
     });
 
     // How long a child's trace events may take to arrive over its control channel.
+    /// <summary>sem.plate2: <paramref name="design"/> gives semaphores and the steps of four roles for a plate that
+    /// holds two fruits. Real children play the roles on a real set, in four scenarios a right design passes on
+    /// every run: the father and the mother put at the same time on an empty plate (both fit, one at a time); a
+    /// third fruit waits while the plate is full; the son and the daughter take at the same time while the third
+    /// fruit waits; the daughter takes the last apple. The plate itself reports a fruit on a full plate, a child
+    /// that finds no fruit of its kind, or two processes at the plate at once (see <see cref="FruitPlate"/>). At
+    /// the end the plate is empty and every semaphore is back at its starting value.</summary>
+    public static CheckResult Plate(Func<PlateDesign> design) => Exercise.Check("sem.plate2", 3, () =>
+    {
+        var d = design() ?? throw new CheckFailedException("Your function returned null.", hint: "Return a new PlateDesign(...).");
+        var names = Validate(d);
+        using var set = SysVSemaphoreSet.Create([.. d.Semaphores.Select(s => s.Initial)], [.. names]);
+        using var plate = AnonymousSharedMemory.Create(FruitPlate.Size);
+        var steps = new Dictionary<string, string>
+        {
+            ["father"] = string.Join("|", d.Father), ["mother"] = string.Join("|", d.Mother),
+            ["son"] = string.Join("|", d.Son), ["daughter"] = string.Join("|", d.Daughter),
+        };
+        string joined = string.Join(",", names);
+        var started = new List<ChildProcess>();
+        ChildProcess Start(string role) 
+        {
+            var child = Fork.Run(set, plate, role, steps[role], joined, (s, p, r, st, n) => FruitPlate.Play(s, p, r, st, n, 1), name: role);
+            started.Add(child);
+            return child;
+        }
+        void Finish(string scenario, params ChildProcess[] children)
+        {
+            foreach (var c in children) c.Wait(TimeSpan.FromSeconds(30));
+            foreach (var c in children)
+                if (c.Failure is { } f)
+                    throw new CheckFailedException($"{scenario}: the {c.Name} failed.", expected: "every role does its round", actual: f.Message, hint: Hint(f.Message));
+                else if (c.Status is not { Success: true })
+                    throw new CheckFailedException($"{scenario}: the {c.Name} {c.Status}.", hint: "Each role does one round of its steps and exits.");
+        }
+        try
+        {
+            // 1. Both parents at once on an empty plate: both fruits fit, and only one is at the plate at a time.
+            FruitPlate.HoldNextVisitor(plate);
+            var father = Start("father");
+            var mother = Start("mother");
+            Finish("The father and the mother put a fruit each on an empty plate at the same time", father, mother);
+            Expect.Equal("apple, pear", string.Join(", ", FruitPlate.Show(plate).Split(", ").Order()), "the plate after both parents put a fruit",
+                "The plate holds two fruits: with nobody eating, both parents' fruits fit on it.");
+
+            // 2. A third fruit on a full plate must wait — in a P, where the kernel counts it as a waiter.
+            var third = Start("father");
+            long deadline = Environment.TickCount64 + 10_000;
+            while (Enumerable.Range(0, set.Count).Sum(set.Waiting) == 0 && third.Status is null && Environment.TickCount64 < deadline) Thread.Sleep(2);
+            if (third.Status is not null)
+            {
+                Finish("The father put a third fruit while the plate held two", third);
+                throw new CheckFailedException("The father put a third fruit on a plate that holds two.", hint: "A semaphore must count the free places: the father waits on it while there is none.");
+            }
+            Expect.True(Enumerable.Range(0, set.Count).Sum(set.Waiting) > 0, "With the plate full, the father's third fruit neither waited on a semaphore nor went on.",
+                expected: "the father blocked in a P", actual: set.Describe(), hint: "Wait for space with a P before the put.");
+
+            // 3. Son and daughter at once, while the father waits with his third apple.
+            FruitPlate.HoldNextVisitor(plate);
+            var son = Start("son");
+            var daughter = Start("daughter");
+            Finish("The son and the daughter each took a fruit at the same time, while the father waited with a third", son, daughter, third);
+
+            // 4. The daughter takes the apple the father could put at last.
+            Finish("The daughter took the last apple", Start("daughter"));
+            Expect.Equal("nothing", FruitPlate.Show(plate), "the plate at the end", "Three fruits put, three taken: the plate ends empty.");
+            var after = Enumerable.Range(0, set.Count).Select(i => set[i]).ToArray();
+            Expect.Equal(Expect.Show(d.Semaphores.Select(s => s.Initial).ToList()), Expect.Show(after.ToList()), $"the semaphores ({string.Join(", ", names)}) at the end, against their starting values",
+                "Every P of a fruit's journey is matched by a V: once the plate is empty again, every semaphore is back where it started.");
+        }
+        finally
+        {
+            foreach (var c in started) c.Dispose();
+        }
+        return "Two fruits fit, a third waited, nobody met anyone at the plate, everyone got their own fruit, and every semaphore ended where it started.";
+    });
+
+    private static string Hint(string failure) =>
+        failure.Contains("together with another process", StringComparison.Ordinal) ? "Two places on the plate means two processes can pass a P on the space at once. Keep them apart at the plate itself: a semaphore that starts at 1 (a mutex), taken just around the put and the take."
+        : failure.Contains("full plate", StringComparison.Ordinal) ? "Count the free places with a semaphore that starts at 2, and P it before every put."
+        : failure.Contains("found", StringComparison.Ordinal) ? "Each child must wait on a semaphore that counts the fruits of its own kind, and each parent V's the one of its fruit."
+        : failure.Contains("took longer", StringComparison.Ordinal) || failure.Contains("waited", StringComparison.Ordinal)
+            ? "Someone waited for ever. If it was in a P of the mutex, look at who held the mutex while waiting for something else: take the space (or the fruit) before the mutex, never the other way round."
+        : "Read the failure: it says what the plate saw.";
+
+    private static IReadOnlyList<string> Validate(PlateDesign d)
+    {
+        var names = (d.Semaphores ?? []).Select(s => s.Name?.Trim() ?? "").ToList();
+        Expect.True(names.Count is > 0 and <= 8 && names.All(n => n.Length > 0 && !n.Contains(',') && !n.Contains('|') && !n.Contains(' ')),
+            "The semaphores need names: one word each, one to eight of them.", actual: Expect.Show(names), hint: "Semaphores: [(\"space\", 2), (\"apple\", 0), ...]");
+        Expect.True(names.Distinct().Count() == names.Count, "Two semaphores have the same name.", actual: Expect.Show(names));
+        Expect.True(d.Semaphores!.All(s => s.Initial is >= 0 and <= 100), "A semaphore's starting value is a count: 0 or more (and here at most 100).", actual: Expect.Show(d.Semaphores!.Select(s => s.Initial).ToList()));
+        foreach (var (role, steps, plateStep) in new[] { ("father", d.Father, "put"), ("mother", d.Mother, "put"), ("son", d.Son, "take"), ("daughter", d.Daughter, "take") })
+        {
+            var list = (steps ?? []).Select(s => (s ?? "").Trim()).ToList();
+            Expect.True(list.Count(s => s == plateStep) == 1 && !list.Contains(plateStep == "put" ? "take" : "put"),
+                $"The {role}'s steps must have exactly one \"{plateStep}\" (and no \"{(plateStep == "put" ? "take" : "put")}\").", actual: Expect.Show(list));
+            foreach (var step in list.Where(s => s != plateStep))
+            {
+                var parts = step.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                Expect.True(parts.Length == 2 && parts[0] is "P" or "V" && names.Contains(parts[1]),
+                    $"The {role}'s step \"{step}\" is not \"P name\", \"V name\" or \"{plateStep}\" with a semaphore of your design.", actual: Expect.Show(list),
+                    hint: $"Your semaphores: {string.Join(", ", names)}.");
+            }
+        }
+        return names;
+    }
+
     private static readonly TimeSpan TraceDelay = TimeSpan.FromSeconds(2);
 
     // A DOWN that completed: at once (Note "DOWN x"), or after a wait (Woke "DOWN x done").

@@ -98,6 +98,111 @@ public static class SignalsChecks
         return "Stopped the child, saw 'T' in /proc, and continued it.";
     });
 
+    /// <summary>signals.predict: <paramref name="predict"/> says, without running anything, how a native process
+    /// with every signal at its default (sleep 60) ends up after a sequence of signals: "running", "stopped" or
+    /// "killed by SIGxxx". Each SIGSTOP has taken effect before the next signal is sent. The sequences are drawn
+    /// at random from shapes that each test one rule (a Term signal kills; Ign changes nothing; a stopped process
+    /// keeps a Term signal pending until SIGCONT, and then dies of the lowest-numbered one; SIGKILL ends even a
+    /// stopped process); every prediction is made before any sequence runs, and then each runs on a fresh process
+    /// and the kernel's answer is read back.</summary>
+    public static CheckResult Predict(Func<Signal[], string> predict) => Exercise.Check("signals.predict", 3, () =>
+    {
+        var sequences = PredictionSequences();
+        long mark = EventTrace.Mark();
+        var predicted = new List<string>();
+        foreach (var sequence in sequences)
+            predicted.Add((predict([.. sequence]) ?? "").Trim());
+        // A prediction is made in the head: a function that starts a process or sends a signal measures instead.
+        var measured = EventTrace.Since(mark).Where(e => e.Process == EventTrace.ProcessName && e.Kind is TraceKind.Spawned or TraceKind.Signal).Select(e => e.Detail).ToList();
+        Expect.True(measured.Count == 0, "Your function ran the experiment instead of predicting it: it started a process or sent a signal.",
+            expected: "a function that works the outcome out from the signals' default actions", actual: Expect.Show(measured.Take(5).ToList()),
+            hint: "Walk through the sequence with the table of default actions (Table.Signals()): keep whether the process is stopped, and which Term signals wait for a SIGCONT.");
+        var wrong = new List<string>();
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            string kernel = Observe(sequences[i]);
+            if (!string.Equals(predicted[i], kernel, StringComparison.OrdinalIgnoreCase))
+                wrong.Add($"[{string.Join(", ", sequences[i])}]: you said \"{predicted[i]}\", the kernel: {kernel}");
+        }
+        foreach (var p in predicted)
+            Expect.True(p == "running" || p == "stopped" || (p.StartsWith("killed by SIG", StringComparison.OrdinalIgnoreCase) && !p.Contains('(')),
+                $"\"{p}\" is not one of the three answers.", expected: "\"running\", \"stopped\" or \"killed by SIGTERM\" (the signal's name, as Signal.SIGTERM.ToString() writes it)", actual: p,
+                hint: "Return exactly one of the three forms.");
+        Expect.True(wrong.Count == 0, $"{wrong.Count} of {sequences.Count} predictions differ from what the kernel did.", expected: "every outcome as the kernel produced it",
+            actual: string.Join("\n", wrong),
+            hint: "Look at the sequences you got wrong, and find the rule: what does a stopped process do with a signal whose action is Term? In what order are pending signals taken?");
+        return $"All {sequences.Count} predictions match what the kernel did.";
+    });
+
+    private static readonly Signal[] TermSignals = [Signal.SIGHUP, Signal.SIGINT, Signal.SIGUSR1, Signal.SIGUSR2, Signal.SIGPIPE, Signal.SIGALRM, Signal.SIGTERM];
+    private static readonly Signal[] IgnoredSignals = [Signal.SIGCHLD, Signal.SIGURG, Signal.SIGWINCH];
+
+    /// <summary>One sequence of each shape, its signals drawn at random, in a random order. No Core signal: a
+    /// core dump would be a file left behind, and "killed" is what this exercise is about.</summary>
+    private static List<Signal[]> PredictionSequences()
+    {
+        Signal Term() => TermSignals[Random.Shared.Next(TermSignals.Length)];
+        Signal Ign() => IgnoredSignals[Random.Shared.Next(IgnoredSignals.Length)];
+        var a = Term();
+        var b = TermSignals.Where(s => s != a).ElementAt(Random.Shared.Next(TermSignals.Length - 1));
+        var shapes = new List<Signal[]>
+        {
+            new[] { Ign(), Term() },                                        // Term kills a running process
+            new[] { Ign(), Ign() },                                         // Ign changes nothing
+            new[] { Signal.SIGSTOP, Ign() },                                // stopped, and an ignored signal does not wake it
+            new[] { Signal.SIGSTOP, Term() },                               // a stopped process keeps Term pending
+            new[] { Signal.SIGSTOP, a, b, Signal.SIGCONT },                 // ... and dies of the lowest number on SIGCONT
+            new[] { Signal.SIGSTOP, Signal.SIGCONT, Ign() },                // continued
+            new[] { Signal.SIGSTOP, Term(), Signal.SIGKILL },               // SIGKILL does not wait for SIGCONT
+            new[] { Term(), Signal.SIGSTOP },                               // the first Term already ended it
+        };
+        return [.. shapes.OrderBy(_ => Random.Shared.Next())];
+    }
+
+    /// <summary>Sends <paramref name="sequence"/> to a fresh sleep 60 and reads what the kernel made of it. Settled
+    /// means: ended; or stopped (nothing left to continue it); or nothing pending and not stopped, which a last
+    /// signal that no sequence uses then confirms: a process already dying of an earlier signal ignores it, so
+    /// its exit status names that earlier signal, and a live one dies of it.</summary>
+    private static string Observe(Signal[] sequence)
+    {
+        const Signal Probe = Signal.SIGRTMIN + 5;
+        using var sleeper = Command.Start("sleep", "60");
+        sleeper.WaitForState("S", Long);
+        foreach (var signal in sequence)
+        {
+            try { sleeper.Kill(signal); }
+            catch (SyscallException) { break; }   // already reaped: an earlier signal killed it
+            // A stop takes effect when the process next runs, not when kill returns: a Term signal sent before
+            // that would find it still running. Each SIGSTOP is given time to take effect, so that the sequence
+            // means one thing; a process that is dying instead ends, and that ends the sequence.
+            if (signal == Signal.SIGSTOP)
+                try { sleeper.WaitUntilStopped(Long); }
+                catch (InvalidOperationException) { break; }
+        }
+        long deadline = Environment.TickCount64 + 10_000;
+        while (Environment.TickCount64 < deadline)
+        {
+            if (sleeper.Status is { } ended) return Outcome(ended);
+            // The kernel's signal bits first, then the state: a stop that was taken off the pending set has set
+            // the state already (both happen under the process's signal lock, which reading the bits takes too).
+            var bits = SignalStatus.Of(sleeper.Pid);
+            char? letter = ProcessState.Letter(sleeper.Pid);
+            if (letter == 'T') return "stopped";
+            if (bits is { PendingForThread.Count: 0, PendingForProcess.Count: 0 } && letter is not ('Z' or null))
+            {
+                try { sleeper.Kill(Probe); }
+                catch (SyscallException) { }
+                var status = sleeper.Wait(Long);
+                return status is ExitStatus.Signaled { Signal: Probe } ? "running" : Outcome(status);
+            }
+            Thread.Sleep(5);
+        }
+        throw new CheckFailedException($"The process that got [{string.Join(", ", sequence)}] did not settle within 10 s: {ProcessState.Describe(sleeper.Pid) ?? "gone"}.",
+            hint: "The machine may be very busy: run the check again.");
+    }
+
+    private static string Outcome(ExitStatus status) => status is ExitStatus.Signaled s ? $"killed by {s.Signal}" : status.ToString();
+
     /// <summary>signals.values: <paramref name="collect"/> sends every value to a child with a real-time signal
     /// and returns the values the child received, in the order it received them.</summary>
     public static CheckResult Values(Func<int[], int[]> collect) => Exercise.Check("signals.values", 3, () =>

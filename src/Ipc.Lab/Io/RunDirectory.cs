@@ -54,10 +54,13 @@ public static class RunDirectory
             if (name.EndsWith("-objects", StringComparison.Ordinal)) objects.AddRange(ObjectRegistry.RemoveLeftObjects(entry));
             try
             {
-                File.Delete(entry);
+                // A folder (a scratch folder a cell made, e.g. for a core dump) goes with what is in it.
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
                 removed.Add(name);
             }
             catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
         objects.AddRange(ObjectRegistry.RemoveUnlistedPosixObjects());
         if (objects.Count > 0)

@@ -14,7 +14,8 @@ internal static unsafe class Guardian
     // Ignores every catchable signal, so that a student's kill(-group, SIGTERM) does not disarm it. On the
     // lifeline's end of file it removes the kernel objects listed in our objects file (SysV ids, POSIX
     // names: see ObjectRegistry) — before the run-directory entries, that file among them ($1: their
-    // prefix) — and kills the group. A POSIX message queue is the exception: without /dev/mqueue mounted no
+    // prefix; a folder among them, such as notebook 03's scratch folder for a core dump, goes with what is
+    // in it) — and kills the group. A POSIX message queue is the exception: without /dev/mqueue mounted no
     // shell command can remove one (only mq_unlink can), so its lines are written back into the objects file,
     // and the library's next start (RunDirectory.RemoveLeftovers → ObjectRegistry.RemoveLeftObjects) unlinks them.
     private const string Script =
@@ -25,7 +26,7 @@ internal static unsafe class Guardian
         "posixshm) rm -f -- \"/dev/shm/$id\";; posixsem) rm -f -- \"/dev/shm/sem.$id\";; " +
         "posixmq) mq=\"${mq}posixmq $id\n\";; esac; " +
         "done < \"$1objects\" 2>/dev/null; fi; " +
-        "rm -f -- \"$1\"*; if [ -n \"$mq\" ]; then printf '%s' \"$mq\" > \"$1objects\"; fi; kill -9 0";
+        "rm -rf -- \"$1\"*; if [ -n \"$mq\" ]; then printf '%s' \"$mq\" > \"$1objects\"; fi; kill -9 0";
 
     private static int _pid;
     private static int _lifeline = -1;

@@ -17,7 +17,9 @@ public static unsafe class Posix
     /// <summary>SIG_DFL: the kernel's default action (the table in <see cref="SignalInfo"/>: Term, Core, Ign, Stop, Cont).</summary>
     public static readonly SigHandler SIG_DFL = new SigHandler.Default();
 
-    /// <summary>SIG_IGN: the kernel drops the signal when it is sent (a blocked one is not even kept).</summary>
+    /// <summary>SIG_IGN: the kernel drops the signal when it is sent — unless the receiving thread blocks it: a blocked
+    /// signal is kept pending even while ignored (the disposition may change before it is unblocked), and dropped
+    /// when it is unblocked if it is still ignored.</summary>
     public static readonly SigHandler SIG_IGN = new SigHandler.Ignore();
 
     /// <summary>sigprocmask's <c>how</c>: add the set to the blocked signals.</summary>
