@@ -51,6 +51,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             Ipc.Lab.Visuals.SignalLife.Of(Ipc.Lab.Signals.Signal.SIGUSR1)
                 .Then("this kernel's own bits", Ipc.Lab.Signals.SignalStatus.Of(System.Environment.ProcessId)!)
             """),
+        ("Progress", "<progress ", """Progress.Starting("measuring")"""),
         ("Prediction", PredictionMarker, """Predict.Ask("Same pids?", "no").Reveal("different")"""),
     ];
 
