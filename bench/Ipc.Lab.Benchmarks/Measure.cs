@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ipc.Lab.Diagnostics;
+using Ipc.Lab.Native;
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
 
@@ -67,7 +68,7 @@ internal static class Measure
     public static Stats PingPong(int n, int cpu, TimeSpan warmup)
     {
         EventTrace.Enabled = false;
-        if (cpu >= 0) Affinity.PinTo(cpu); else Affinity.Unpin();
+        using var pinned = Scheduling.PinThread(cpu);   // cpu < 0: where the scheduler puts it
         using var ping = Pipe.Create();
         using var pong = Pipe.Create();
         // Only the ends the child uses go to it, so closing ping's write end here is its end of file.
@@ -115,7 +116,6 @@ internal static class Measure
         }
         ping.WriteEnd.Dispose();
         Check(child, child.Wait(Long));
-        Affinity.Unpin();
         return Stats.Of(us);
     }
 
@@ -136,7 +136,7 @@ internal static class Measure
     public static double Stream(long total, int size, int capacity, int cpu)
     {
         EventTrace.Enabled = false;
-        if (cpu >= 0) Affinity.PinTo(cpu); else Affinity.Unpin();
+        using var pinned = Scheduling.PinThread(cpu);   // cpu < 0: where the scheduler puts it
         using var pipe = capacity > 0 ? Pipe.Create(capacity) : Pipe.Create();
         using var child = Fork.Run(pipe.WriteEnd, new long[] { total, size, cpu }, (sink, plan) =>
         {
@@ -169,7 +169,6 @@ internal static class Measure
         while ((n = pipe.ReadEnd.Read(buffer, Long)) > 0) got += n;
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         Check(child, child.Wait(Long));
-        Affinity.Unpin();
         if (first + got != total) throw new InvalidOperationException($"short stream: {first + got} of {total} bytes");
         return got / seconds / 1e9;
     }
