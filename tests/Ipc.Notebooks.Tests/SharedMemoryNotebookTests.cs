@@ -56,5 +56,17 @@ public sealed class SharedMemoryNotebookTests
         Assert.Contains("2 increments, counter 1: 1 lost", interleaving);
         Assert.Contains("overwrites A's store: lost", interleaving);
     }
-}
 
+    [Fact]
+    public void With_gcc_O2_the_plain_flag_is_never_seen_and_the_volatile_and_atomic_ones_are()
+    {
+        var run = NotebookRun.Of(Notebook, answers: null);
+        var cell = run.CellPrinting("writer: stored 1 (plain)");
+        // The plain reader is stopped by the writer (exit 1); the other two see the store (exit 0).
+        Assert.Contains("plain: exited with status 1", cell);
+        Assert.Contains("volatile: exited with status 0", cell);
+        Assert.Contains("atomic: exited with status 0", cell);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(cell, "^reader: stopped by the writer", System.Text.RegularExpressions.RegexOptions.Multiline));
+        Assert.Contains("what happened: saw the store: volatile, atomic", cell);
+    }
+}
