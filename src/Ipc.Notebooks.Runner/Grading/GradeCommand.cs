@@ -189,7 +189,7 @@ internal static class GradeCommand
         var limit = report.Notes.FirstOrDefault(n => n.Contains("limit", StringComparison.Ordinal));
         var limitText = limit is null ? "" : " " + limit;
         if (!report.Verdicts.TryGetValue(id, out var verdict))
-            return new ExerciseGrade(id, 0, points, "error", $"the check did not run: {why ?? "the notebook stopped before it"}{limitText}{suffix}");
+            return new ExerciseGrade(id, 0, points, "error", $"the check did not run: {report.StoppedBy ?? why ?? "the notebook stopped before it"}{limitText}{suffix}");
         var message = verdict.Message + (verdict.Hint is { Length: > 0 } hint ? " Hint: " + hint : "");
         if (verdict.Status == "error" && why is not null && !message.Contains(why, StringComparison.Ordinal)) message += $" ({why})";
         var passed = verdict.Status == "passed" && verdict.Earned == verdict.Points;

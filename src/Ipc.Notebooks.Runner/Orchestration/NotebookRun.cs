@@ -195,6 +195,7 @@ internal sealed class NotebookRun(RunSettings settings, TextWriter progress)
             Progress(report.Name, number, cells.Count, failure is null ? "✓" : "✗", clock.Elapsed.TotalSeconds, firstLine, null);
         }
 
+        report.StoppedBy = stopped;
         if (stopped is null)
         {
             worker.Send(new ExitWorker());

@@ -23,6 +23,11 @@ internal sealed class NotebookReport(string name, string sourcePath)
     /// <summary>From starting the worker or kernel to the first code cell's result: what a student waits for.</summary>
     public double? FirstResultSeconds { get; set; }
     public List<CellFailure> Failures { get; } = [];
+
+    /// <summary>What ended the notebook before its last cell (a cell that timed out or used up its CPU, a crashed
+    /// worker, the notebook's time), or null when every cell got its turn. A check that never ran says this, not
+    /// the first demonstration cell that merely failed.</summary>
+    public string? StoppedBy { get; set; }
     public IReadOnlyList<ExerciseResultLine> Exercises { get; set; } = [];
 
     /// <summary>Grading only: each check cell's verdict by exercise id, as the grader accepted it.</summary>
