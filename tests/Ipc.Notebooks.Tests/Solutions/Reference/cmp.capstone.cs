@@ -18,11 +18,12 @@ ChildProcess StartConsumer(AnonymousSharedMemory ring, SysVSemaphoreSet slots, S
         while (!stop.IsSet)
         {
             Drain();
-            if (Socket.Poll([c], TimeSpan.FromMilliseconds(5)).Count > 0)
+            if (c.BytesAvailable >= 6)              // a request "count?" has arrived
             {
-                c.RecvExactly(6, TimeSpan.FromSeconds(10));   // "count?"
+                c.RecvExactly(6, TimeSpan.FromSeconds(10));
                 c.Send($"{count} {sum}\n");
             }
+            else Thread.Sleep(2);                   // nothing to do: do not spin
         }
         Drain();                                    // what is still in the ring
         c.Send($"final {count} {sum}\n");
