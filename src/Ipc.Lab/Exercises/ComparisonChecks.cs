@@ -58,7 +58,7 @@ public static class ComparisonChecks
         child.Kill(Signal.SIGTERM);
         string final = ReadLine(control, child, "the final report after SIGTERM",
             "Catch SIGTERM with Posix.SigAction (installed before you answer anything) and, when it came, take what is left in the ring, send \"final COUNT SUM\\n\" and return.");
-        Expect.Equal($"final {produced} {total}", final, $"the final report after SIGTERM ({last} items were still in the ring)",
+        Expect.Equal($"final {produced} {total}", final, $"the final report after SIGTERM (the last {last} items were put in just before it)",
             "On SIGTERM, first take every item still in the ring (TryDown on \"full\" until it fails), then send the totals.");
         var status = child.Wait(Step);
         Expect.True(status is ExitStatus.Exited { Code: 0 }, $"The consumer did not exit with status 0 after its final report ({status}).",
