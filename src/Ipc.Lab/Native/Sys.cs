@@ -106,6 +106,11 @@ internal static unsafe class Sys
     /// <summary>Set once a no-wait call succeeded: from then on EINVAL is a real error, not "unsupported".</summary>
     public static bool NoWaitKnownToWork { get; private set; }
 
+    /// <summary>poll(2) is made again, with the time left, after EINTR (a signal came; a handler without SA_RESTART
+    /// ends it) and after EAGAIN, which poll(2) documents as "the request may be retried". The reference answer of
+    /// cmp.capstone saw "poll failed with EAGAIN" in the .NET Interactive kernel at the moment a SIGTERM arrived.</summary>
+    private static bool Retry(int error) => error == EINTR || error == EAGAIN;
+
     /// <summary>poll(2) on one descriptor. Returns the revents, or 0 when the timeout passed first.</summary>
     public static short PollOne(int fd, short events, int timeoutMs)
     {
@@ -116,7 +121,7 @@ internal static unsafe class Sys
             int n = poll(&pfd, 1, timeoutMs);
             if (n > 0) return pfd.revents;
             if (n == 0) return 0;
-            if (errno != EINTR) throw Fail(NativeCall.Poll);
+            if (!Retry(errno)) throw Fail(NativeCall.Poll);
             if (timeoutMs >= 0) timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
         }
     }
@@ -138,7 +143,7 @@ internal static unsafe class Sys
                     for (int i = 0; i < pfds.Length; i++) revents[i] = pfds[i].revents;
                     return n;
                 }
-                if (errno != EINTR) throw Fail(NativeCall.Poll);
+                if (!Retry(errno)) throw Fail(NativeCall.Poll);
                 timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
             }
         }
