@@ -32,15 +32,7 @@ internal sealed class PipeLink(PipeReadEnd inbox, PipeWriteEnd outbox, params Fi
 {
     public override void Send(ReadOnlySpan<byte> message) => outbox.Write(message, Wait);
 
-    public override void Receive(Span<byte> message)
-    {
-        for (int got = 0; got < message.Length;)
-        {
-            int n = inbox.Read(message[got..], Wait);
-            if (n == 0) throw new EndOfStreamException("the other process closed its end of the pipe early");
-            got += n;
-        }
-    }
+    public override void Receive(Span<byte> message) => inbox.ReadExactly(message, Wait);
 
     public override void Dispose()
     {
@@ -60,13 +52,8 @@ internal sealed class SocketLink(Socket socket) : Link
 
     public override void Receive(Span<byte> message)
     {
-        for (int got = 0; got < message.Length;)
-        {
-            int n = socket.Recv(message[got..], Wait);
-            if (n == 0) throw new EndOfStreamException("the other process closed its socket early");
-            got += n;
-            if (!_stream) return;
-        }
+        if (_stream) socket.RecvExactly(message, Wait);
+        else socket.Recv(message, Wait);   // one datagram is one message
     }
 
     public override void Dispose() => socket.Dispose();

@@ -33,14 +33,21 @@ public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable<PipeReadE
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var buffer = new byte[count];
+        ReadExactly(buffer, timeout);
+        return buffer;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> whole, as <see cref="ReadExactly(int, TimeSpan?)"/> does, into memory
+    /// the caller owns: a measuring loop allocates nothing per message.</summary>
+    public void ReadExactly(Span<byte> buffer, TimeSpan? timeout = null)
+    {
         int got = 0;
-        while (got < count)
+        while (got < buffer.Length)
         {
-            int n = ReadOnce(buffer.AsSpan(got), timeout);
-            if (n == 0) throw new EndOfStreamException($"The {Description} reached end of file after {got} of {count} bytes: every write end was closed.");
+            int n = ReadOnce(buffer[got..], timeout);
+            if (n == 0) throw new EndOfStreamException($"The {Description} reached end of file after {got} of {buffer.Length} bytes: every write end was closed.");
             got += n;
         }
-        return buffer;
     }
 
     /// <summary>Reads until end of file (every write end closed), as UTF-8 text.</summary>

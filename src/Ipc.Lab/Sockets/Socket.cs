@@ -342,14 +342,21 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var buffer = new byte[count];
+        RecvExactly(buffer, timeout);
+        return buffer;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> whole, as <see cref="RecvExactly(int, TimeSpan?)"/> does, into memory
+    /// the caller owns: a measuring loop allocates nothing per message.</summary>
+    public void RecvExactly(Span<byte> buffer, TimeSpan? timeout = null)
+    {
         int got = 0;
-        while (got < count)
+        while (got < buffer.Length)
         {
-            int n = RecvOnce(buffer.AsSpan(got), NativeCall.Recv, timeout, out _, out _);
-            if (n == 0) throw new EndOfStreamException($"The {Description} reached end of stream after {got} of {count} bytes: the peer closed or shut down its side.");
+            int n = RecvOnce(buffer[got..], NativeCall.Recv, timeout, out _, out _);
+            if (n == 0) throw new EndOfStreamException($"The {Description} reached end of stream after {got} of {buffer.Length} bytes: the peer closed or shut down its side.");
             got += n;
         }
-        return buffer;
     }
 
     /// <summary>recv until end of stream (the peer closed, or called shutdown(SHUT_WR)), as UTF-8 text.</summary>
