@@ -47,8 +47,8 @@ internal sealed class Baselines : IDisposable
 
     public Stats PingPong(int n, int cpu) => Stats.Parse(Run(Path.Combine(_bin, "pipe_pingpong"), N(n), N(cpu)));
 
-    public double Stream(long total, int size, int capacity, int cpu) =>
-        double.Parse(Run(Path.Combine(_bin, "pipe_stream"), N(total), N(size), N(capacity), N(cpu)), CultureInfo.InvariantCulture);
+    public double Stream(long total, int size, int capacity, int cpu, TimeSpan warmup) =>
+        double.Parse(Run(Path.Combine(_bin, "pipe_stream"), N(total), N(size), N(capacity), N(cpu), N((long)warmup.TotalMilliseconds)), CultureInfo.InvariantCulture);
 
     public Stats PythonPingPong(int n, int cpu) =>
         Stats.Parse(Run("python3", Path.Combine(_bench, "python", "pipe_pingpong.py"), N(n), N(cpu)));

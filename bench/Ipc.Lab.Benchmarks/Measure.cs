@@ -100,6 +100,8 @@ internal static class Measure
         }, name: "echo");
         ping.ReadEnd.Dispose();
         pong.WriteEnd.Dispose();
+        // The next child host starts in the background after every Fork.Run: not while we measure.
+        Fork.WaitUntilReady(Long);
 
         var message = new byte[64];
         var answer = new byte[64];
@@ -131,45 +133,57 @@ internal static class Measure
         }
     }
 
-    /// <summary>GB/s (1e9 bytes/s) of a child writing total bytes in writes of size; the parent reads with a 64 KiB
-    /// buffer. The clock starts at the first byte read, as in pipe_stream.c, so the child's start is not counted.</summary>
-    public static double Stream(long total, int size, int capacity, int cpu)
+    /// <summary>GB/s (1e9 bytes/s) of a child writing in writes of size until the pipe is closed; the parent reads
+    /// with a 64 KiB buffer, discards what arrives during the warm-up, then times the next total bytes (as
+    /// pipe_stream.c does). The warm-up lets tiered JIT replace the first code in both processes.</summary>
+    public static double Stream(long total, int size, int capacity, int cpu, TimeSpan warmup)
     {
         EventTrace.Enabled = false;
         using var pinned = Scheduling.PinThread(cpu);   // cpu < 0: where the scheduler puts it
         using var pipe = capacity > 0 ? Pipe.Create(capacity) : Pipe.Create();
-        using var child = Fork.Run(pipe.WriteEnd, new long[] { total, size, cpu }, (sink, plan) =>
+        using var child = Fork.Run(pipe.WriteEnd, new long[] { size, cpu }, (sink, plan) =>
         {
-            if (plan[2] >= 0)
+            if (plan[1] >= 0)
             {
                 unsafe
                 {
                     Tmds.Linux.cpu_set_t set = default;
-                    Tmds.Linux.LibC.CPU_SET((int)plan[2], &set);
+                    Tmds.Linux.LibC.CPU_SET((int)plan[1], &set);
                     if (Tmds.Linux.LibC.sched_setaffinity(0, sizeof(Tmds.Linux.cpu_set_t), &set) != 0)
                         throw new InvalidOperationException("sched_setaffinity failed in the child");
                 }
             }
-            var data = new byte[plan[1]];
+            var data = new byte[plan[0]];
+            Array.Fill(data, (byte)'x');   // as pipe_stream.c's memset: real pages, not the kernel's shared zero page
             var wait = TimeSpan.FromSeconds(60);
-            for (long left = plan[0]; left > 0;)
+            try
             {
-                int chunk = (int)Math.Min(left, data.Length);
-                sink.Write(data.AsSpan(0, chunk), wait);
-                left -= chunk;
+                while (true) sink.Write(data, wait);
+            }
+            catch (Ipc.Lab.Native.SyscallException e) when (e.Errno == 32)
+            {
+                // EPIPE: the parent has read what it times and closed its end.
             }
         }, name: "writer");
         pipe.WriteEnd.Dispose();
+        // The writer fills the pipe and blocks meanwhile; the warm-up and the clock start after this.
+        Fork.WaitUntilReady(Long);
 
         var buffer = new byte[65536];
-        long first = pipe.ReadEnd.Read(buffer, Long);
-        long t0 = Stopwatch.GetTimestamp();
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < warmup)
+            if (pipe.ReadEnd.Read(buffer, Long) == 0) throw new EndOfStreamException("the writer stopped during the warm-up");
         long got = 0;
-        int n;
-        while ((n = pipe.ReadEnd.Read(buffer, Long)) > 0) got += n;
+        long t0 = Stopwatch.GetTimestamp();
+        while (got < total)
+        {
+            int n = pipe.ReadEnd.Read(buffer, Long);
+            if (n == 0) throw new InvalidOperationException($"short stream: {got} of {total} bytes");
+            got += n;
+        }
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        pipe.ReadEnd.Dispose();
         Check(child, child.Wait(Long));
-        if (first + got != total) throw new InvalidOperationException($"short stream: {first + got} of {total} bytes");
         return got / seconds / 1e9;
     }
 

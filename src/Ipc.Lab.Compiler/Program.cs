@@ -4,8 +4,9 @@ using Ipc.Lab.Compiler;
 
 // The body compiler: reads one JSON request per line on stdin, answers one JSON line on stdout. Started and
 // kept warm by Ipc.Lab (BodyCompiler), so that Roslyn is never loaded into a notebook's kernel.
+// No warm-up compile of its own: the first request is one already (Fork.Prepare sends an empty body), and a
+// warm-up first only made that request wait for two compilations.
 var compiler = new BodyCompilation();
-compiler.WarmUp();
 using var stdout = Console.OpenStandardOutput();
 string? line;
 while ((line = Console.In.ReadLine()) is not null)

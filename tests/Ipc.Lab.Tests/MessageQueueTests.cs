@@ -106,12 +106,15 @@ public class MessageQueueTests : LeavesNoKernelObjects
         Assert.Throws<ArgumentOutOfRangeException>(() => queue.Receive(timeout: TimeSpan.Zero));
     }
 
-    [Fact]
-    public void A_child_waiting_in_receive_gets_EIDRM_when_the_parent_removes_the_queue()
+    [Theory]
+    [InlineData(true)]   // traced: an IPC_NOWAIT try, then the blocking call
+    [InlineData(false)]  // untraced: one blocking msgrcv from the start, as C makes it
+    public void A_child_waiting_in_receive_gets_EIDRM_when_the_parent_removes_the_queue(bool traced)
     {
         using var queue = SysVMessageQueue.Create();
-        using var child = Fork.Run(queue, q =>
+        using var child = Fork.Run(queue, traced, (q, trace) =>
         {
+            Ipc.Lab.Diagnostics.EventTrace.Enabled = trace;
             q.Send(9, "ready");
             try
             {
@@ -133,6 +136,30 @@ public class MessageQueueTests : LeavesNoKernelObjects
         Assert.True(Proc.Eventually(() => child.StandardOutput.Contains("EIDRM"), TimeSpan.FromSeconds(10)), child.StandardOutput);
         Assert.Contains("was removed", child.StandardOutput);
         Assert.False(KernelObjects.SysVQueueExists(queue.Id, queue.Key));
+    }
+
+    [Fact]
+    public void An_untraced_receive_that_blocks_from_the_start_still_ends_at_its_timeout_and_says_what_it_waited_for()
+    {
+        using var queue = SysVMessageQueue.Create();
+        using var child = Fork.Run(queue, q =>
+        {
+            Ipc.Lab.Diagnostics.EventTrace.Enabled = false;   // the one-call path: no IPC_NOWAIT try first
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                q.Receive(4, timeout: TimeSpan.FromMilliseconds(1500));
+                Console.WriteLine("received");
+            }
+            catch (WaitTimeoutException e)
+            {
+                Console.WriteLine($"timed out after {(clock.ElapsedMilliseconds >= 1400 ? "the timeout" : "too little")}: {e.Message}");
+            }
+        });
+
+        Assert.True(child.Wait(Long).Success, child.ToString());
+        Assert.StartsWith("timed out after the timeout:", child.StandardOutput);
+        Assert.Contains("a message of type 4", child.StandardOutput);
     }
 
     [Fact]

@@ -276,4 +276,38 @@ public class ProcessTests
             Tmds.Linux.LibC.close(fds[1]);
         }
     }
+
+    [Fact]
+    public void A_foreground_thread_a_body_started_keeps_the_child_running_after_the_body_returns()
+    {
+        // .NET's rule, kept by the child host's quick exit: it ends the process at once only when no thread was
+        // started by the body (this one writes 300 ms after the body has returned).
+        using var pipe = Pipes.Pipe.Create();
+        using var child = Fork.Run(pipe.WriteEnd, w =>
+        {
+            new Thread(() =>
+            {
+                Thread.Sleep(300);
+                w.Write("from the thread");
+            }) { IsBackground = false }.Start();
+        });
+        pipe.WriteEnd.Dispose();
+
+        Assert.Equal("from the thread", pipe.ReadEnd.ReadToEnd(Long));
+        Assert.True(child.Wait(Long).Success, child.ToString());
+    }
+
+    [Fact]
+    public void A_ProcessExit_handler_of_a_body_runs_when_the_child_exits()
+    {
+        using var pipe = Pipes.Pipe.Create();
+        using var child = Fork.Run(pipe.WriteEnd, w =>
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => w.Write("at exit");
+        });
+        pipe.WriteEnd.Dispose();
+
+        Assert.Equal("at exit", pipe.ReadEnd.ReadToEnd(Long));
+        Assert.True(child.Wait(Long).Success, child.ToString());
+    }
 }

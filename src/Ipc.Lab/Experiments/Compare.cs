@@ -236,6 +236,8 @@ public static class Compare
         plan[ParentPidSlot] = Environment.ProcessId;
         plan[ParentTidSlot] = Posix.GetTid();
         var (link, child) = Start(m, plan);
+        // Not timed alongside the next child host's start (Fork.Run begins it in the background).
+        Fork.WaitUntilReady();
         using (child)
         using (link)
         {

@@ -138,7 +138,7 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
                 (e, w) => Failure(NativeCall.MsgSnd, e, w, $"send a {data.Length}-byte message of type {type} to queue {Id}"),
                 () => TimedOut("msgsnd", ms, $"room for a {data.Length}-byte message of type {type}", null,
                     "a full queue empties only when a receiver takes messages: is one running, and does it receive the types you send?"),
-                $"msgsnd type {type} to queue {Id} waits: the queue is full", out bool waited);
+                SendNote(type), out bool waited);
             if (waited) EventTrace.Record(TraceKind.Woke, $"msgsnd type {type} to queue {Id} done");
             else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgsnd type {type}, {data.Length} bytes to queue {Id}");
         }
@@ -163,7 +163,7 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
         int ms = noWait ? 0 : Lab.ToMilliseconds(timeout);
         int flags = (noError ? MSG_NOERROR : 0) | (except ? MSG_EXCEPT : 0);
         var buffer = new byte[sizeof(long) + maxSize];
-        string wanted = WhatType(type, except);
+        var (wanted, note) = ReceiveWords(type, except);
         fixed (byte* p = buffer)
         {
             nint into = (nint)p;
@@ -172,7 +172,7 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
                 (e, w) => Failure(NativeCall.MsgRcv, e, w, $"receive {wanted} from queue {Id} into {maxSize} bytes"),
                 () => TimedOut("msgrcv", ms, wanted, type == 0 ? null : except ? $"all of type {type}" : "none of that type",
                     "a sender must send a message this receive selects: check the types both sides use"),
-                $"msgrcv {wanted} from queue {Id} waits", out bool waited);
+                note, out bool waited);
             var message = new SysVMessage(*(long*)p, buffer.AsSpan(sizeof(long), (int)n).ToArray());
             if (waited) EventTrace.Record(TraceKind.Woke, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
             else if (EventTrace.Enabled) EventTrace.Record(TraceKind.Note, $"msgrcv from queue {Id}: type {message.Type}, {n} bytes");
@@ -193,6 +193,17 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
         waited = false;
         long result;
         int e;
+        if (!noWait && !EventTrace.Enabled && ms >= BoundedCall.ShortestTimeoutMs && BoundedCall.Available)
+        {
+            // One blocking call, as C makes it, when no trace needs to know whether it waited: the IPC_NOWAIT try
+            // first cost a second msgrcv on every receive that found the queue empty (each round trip's).
+            var direct = new BlockingQueueCall(call);
+            result = BoundedCall.Run(ref direct, Environment.TickCount64 + ms, blockedNote, out e);
+            if (result == BoundedCall.TimedOut) throw timedOut();
+            // EIDRM: removed while this call slept in it. EINVAL: there was no such queue when the call began.
+            if (result < 0) throw failure(e, e == Errno.EIDRM);
+            return result;
+        }
         while ((result = call(false)) < 0 && (e = Marshal.GetLastPInvokeError()) == Errno.EINTR) { }
         if (result >= 0) return result;
         e = Marshal.GetLastPInvokeError();
@@ -218,6 +229,29 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
             error = n < 0 ? Marshal.GetLastPInvokeError() : 0;
             return n;
         }
+    }
+
+    // The words a blocked call is known by (Diagnostics.Activity), kept while the type stays the same: a loop of
+    // sends and receives would otherwise build the same string on every message.
+    // Records, so that two threads sharing a queue each read a whole one (one reference), never half of each.
+    private sealed record Words(long Type, bool Except, string Wanted, string Note);
+    private Words? _receiveWords, _sendWords;
+
+    private (string Wanted, string Note) ReceiveWords(long type, bool except)
+    {
+        if (_receiveWords is { } w && w.Type == type && w.Except == except) return (w.Wanted, w.Note);
+        string wanted = WhatType(type, except);
+        var words = new Words(type, except, wanted, $"msgrcv {wanted} from queue {Id} waits");
+        _receiveWords = words;
+        return (words.Wanted, words.Note);
+    }
+
+    private string SendNote(long type)
+    {
+        if (_sendWords is { } w && w.Type == type) return w.Note;
+        var words = new Words(type, false, "", $"msgsnd type {type} to queue {Id} waits: the queue is full");
+        _sendWords = words;
+        return words.Note;
     }
 
     private static string WhatType(long type, bool except) =>

@@ -59,8 +59,8 @@ internal static unsafe class BoundedCall
     {
         public long Invoke(out int error)
         {
-            long n = read(fd, p, length);
-            error = n == -1 ? errno : 0;
+            long n = LibcExtra.read_fast(fd, p, length);
+            error = n == -1 ? Marshal.GetLastPInvokeError() : 0;
             return n;
         }
     }
@@ -69,8 +69,8 @@ internal static unsafe class BoundedCall
     {
         public long Invoke(out int error)
         {
-            long n = Tmds.Linux.LibC.write(fd, p, length);
-            error = n == -1 ? errno : 0;
+            long n = LibcExtra.write_fast(fd, p, length);
+            error = n == -1 ? Marshal.GetLastPInvokeError() : 0;
             return n;
         }
     }
@@ -109,7 +109,8 @@ internal static unsafe class BoundedCall
         {
             slot.Deadline = deadline;
             slot.Since = Environment.TickCount64;
-            slot.What = what;
+            // Stored only when it changes: a reference store pays the GC's write barrier, on every call.
+            if (!ReferenceEquals(slot.What, what)) slot.What = what;
             // A full fence: either the watchdog's next scan sees this call armed, or we see the time it plans to
             // wake at (set before that scan, see Watch) and wake it when our deadline comes first.
             Interlocked.Exchange(ref slot.Active, 1);
