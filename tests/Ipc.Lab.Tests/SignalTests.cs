@@ -239,6 +239,26 @@ public sealed class SignalTests : IDisposable
     }
 
     [Fact]
+    public void SigTimedWait_refuses_a_signal_again_once_the_mask_that_blocked_it_is_put_back()
+    {
+        // The check is remembered per thread between waits; putting the mask back must make it look again. On a
+        // thread of its own, so that no other test's mask is touched.
+        Exception? failed = null;
+        var thread = new Thread(() => { try { RunCheck(); } catch (Exception e) { failed = e; } });
+        thread.Start();
+        Assert.True(thread.Join(Long));
+        Assert.Null(failed);
+
+        static void RunCheck()
+        {
+            using (SigProcMask(SigmaskHow.SIG_BLOCK, Signal.SIGUSR2))
+                Assert.Null(SigTimedWait([Signal.SIGUSR2], TimeSpan.Zero));
+            var e = Assert.Throws<InvalidOperationException>(() => SigTimedWait([Signal.SIGUSR2], TimeSpan.Zero));
+            Assert.Contains("is not blocked", e.Message);
+        }
+    }
+
+    [Fact]
     public void SigAction_returns_what_puts_the_previous_action_back()
     {
         using (SigAction(Signal.SIGWINCH, SIG_IGN))

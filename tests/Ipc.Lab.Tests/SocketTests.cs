@@ -542,6 +542,39 @@ public class SocketTests : IDisposable
         Assert.Equal(2, ours.Count);
         Assert.All(ours, s => Assert.True(KernelSockets.IsLoopbackOnly(s), s.ToString()));
     }
+
+    [Fact]
+    public void An_untraced_recv_is_one_blocking_call_that_data_wakes_and_the_timeout_still_ends()
+    {
+        var (mine, theirs) = Socket.Pair();
+        using var _ = mine;
+        using var child = Fork.Run(theirs, s =>
+        {
+            EventTrace.Enabled = false;   // the one-call path: recv blocks in the kernel, the watchdog bounds it
+            var buffer = new byte[16];
+            int n = s.Recv(buffer, TimeSpan.FromSeconds(30));
+            Console.WriteLine($"got {Encoding.UTF8.GetString(buffer, 0, n)}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                s.Recv(buffer, TimeSpan.FromMilliseconds(1500));
+                Console.WriteLine("received again");
+            }
+            catch (WaitTimeoutException e)
+            {
+                Console.WriteLine($"timed out after {(clock.ElapsedMilliseconds >= 1400 ? "the timeout" : "too little")}: {e.Message}");
+            }
+        }, name: "receiver");
+        theirs.Close();
+        Thread.Sleep(300);   // the child is inside recv by now, most likely; either way the data must arrive
+        mine.Send("ping");
+
+        Assert.True(child.Wait(Long).Success, child.ToString());
+        var lines = child.StandardOutput.Split('\n');
+        Assert.Equal("got ping", lines[0]);
+        Assert.StartsWith("timed out after the timeout:", lines[1]);
+        Assert.Contains("no data arrived", lines[1]);
+    }
 }
 
 /// <summary>A run killed with SIGKILL leaves no listener, no socket file (its own or a child's) and no child: the

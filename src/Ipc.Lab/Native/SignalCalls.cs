@@ -51,9 +51,12 @@ internal static unsafe partial class SignalCalls
     private static partial long syscall4(long number, long a1, long a2, long a3, void* a4);
 
     /// <summary>sigqueue(3) aimed at one thread: glibc has no wrapper for rt_tgsigqueueinfo(2).</summary>
+    // The sender's user id the receiver reads in si_uid; asked once (a getuid per signal was a third system call).
+    private static readonly Lazy<uint> Uid = new(() => Tmds.Linux.LibC.getuid());
+
     public static int QueueToThread(int pid, int tid, int signal, long value)
     {
-        var info = new SigInfo { Signo = signal, Code = SI_QUEUE, Pid = Environment.ProcessId, Uid = Tmds.Linux.LibC.getuid(), Value = value };
+        var info = new SigInfo { Signo = signal, Code = SI_QUEUE, Pid = Environment.ProcessId, Uid = Uid.Value, Value = value };
         return (int)syscall4(SYS_rt_tgsigqueueinfo, pid, tid, signal, &info);
     }
 

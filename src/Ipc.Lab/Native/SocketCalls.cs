@@ -138,6 +138,28 @@ internal static unsafe partial class SocketCalls
         }
     }
 
+    /// <summary>One blocking recv, as C makes it, ended at <paramref name="deadline"/> by <see cref="BoundedCall"/>:
+    /// bytes received (0 at end of stream), <see cref="BoundedCall.TimedOut"/>, or -1 with <paramref name="error"/>.
+    /// Without it a receiver that waits pays a poll and then the recv: two calls where C makes one.</summary>
+    public static long RecvBounded(int fd, Span<byte> buffer, int flags, long deadline, string what, out int error)
+    {
+        fixed (byte* p = buffer)
+        {
+            var call = new RecvCall(fd, p, buffer.Length, flags);
+            return BoundedCall.Run(ref call, deadline, what, out error);
+        }
+    }
+
+    private readonly struct RecvCall(int fd, byte* p, int length, int flags) : BoundedCall.IBlockingCall
+    {
+        public long Invoke(out int error)
+        {
+            long n = recv(fd, p, length, flags);
+            error = n == -1 ? Marshal.GetLastPInvokeError() : 0;
+            return n;
+        }
+    }
+
     public static void SetInt(int fd, int level, int name, int value, string context)
     {
         if (setsockopt(fd, level, name, &value, sizeof(int)) == -1) throw Fail(NativeCall.SetSockOpt, context);

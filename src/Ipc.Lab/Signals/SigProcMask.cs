@@ -53,5 +53,6 @@ public sealed unsafe class SavedMask : IDisposable
         if (unblocking.Count > 0) EventTrace.Record(TraceKind.Note, $"unblocked {Posix.Describe(unblocking)} on thread {_tid}");
         if (blocking.Count > 0) EventTrace.Record(TraceKind.Note, $"blocked {Posix.Describe(blocking)} on thread {_tid}");
         LibC.pthread_sigmask(LibC.SIG_SETMASK, &previous, null);
+        Posix.MaskChanged();
     }
 }

@@ -386,6 +386,16 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         long deadline = Environment.TickCount64 + ms;
         // MSG_TRUNC: a datagram socket returns the datagram's real length, so a cut one is noticed.
         int flags = Type == SOCK_STREAM ? 0 : MSG_TRUNC;
+        if (call == NativeCall.Recv && !EventTrace.Enabled && ms >= BoundedCall.ShortestTimeoutMs && BoundedCall.Available)
+        {
+            // One blocking recv, as in C, whether data is there or not (an O_NONBLOCK socket returns EAGAIN at once).
+            long got = RecvBounded(fd, buffer, flags, deadline, _recvWait ??= $"{call} on {Description} (fd {fd}), waiting", out int error);
+            if (got == BoundedCall.TimedOut) throw new WaitTimeoutException($"{Who()} {call} on {What} waited {Seconds(ms)} s; {Never()}.");
+            if (got < 0) throw Explain.Failure(call, error, What);
+            length = (int)got;
+            from = Unnamed;
+            return Math.Min(length, buffer.Length);
+        }
         var address = call == NativeCall.RecvFrom ? new byte[SockaddrStorageSize] : null;
         // A receiver that had to wait last time (ping-pong) will most likely wait again: poll first, and save the
         // recv that would fail with EAGAIN. With the trace on, the exact order is kept instead.
@@ -417,6 +427,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     }
 
     private bool _lastRecvWaited;
+    private string? _recvWait;
 
     private static readonly SockAddr Unnamed = SockAddr.Decode([]);
 
