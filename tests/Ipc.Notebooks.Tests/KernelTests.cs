@@ -65,6 +65,30 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             foreach (var line in System.IO.File.ReadLines(table).Skip(1)) Console.WriteLine("TCP " + line.Trim());
         """;
 
+    // What the kernel runs of the lab first: its module initializer, and nothing else of it. Then how many copies of
+    // Tmds.LibC the kernel holds.
+    private const string NativeCopiesProbe = """
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(Ipc.Lab.Lab).Module.ModuleHandle);
+        Console.WriteLine("TMDS-COPIES " + AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == "Tmds.LibC"));
+        """;
+
+    /// <summary>Roslyn's script loader, which loads a #r'd library's dependencies, can load two copies of one when two
+    /// threads ask for it at once; then a call across them fails with MissingMethodException (notebook 07's first
+    /// signal cell did, about one kernel start in three, with the pre-started child host's thread beside the cell).
+    /// So the lab loads Tmds.LibC in its module initializer, on the kernel's thread, before it starts any thread.</summary>
+    [Fact]
+    public void The_lab_loads_its_native_binding_once_before_it_starts_a_thread()
+    {
+        var outputs = (run.Cells()[0]["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        Assert.True(outputs.All(o => (string?)o["output_type"] != "error"), $"the set-up cell failed in the kernel.\n{run.Log}");
+        var line = string.Concat(outputs.Select(o => NotebookCatalog.Text(o["text"]))).Split('\n').Select(l => l.Trim())
+            .FirstOrDefault(l => l.StartsWith("TMDS-COPIES ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"the set-up cell printed no TMDS-COPIES line.\n{run.Log}");
+        Assert.True(line == "TMDS-COPIES 1",
+            $"after the lab's module initializer alone the kernel holds {line!["TMDS-COPIES ".Length..]} copies of Tmds.LibC, not 1: " +
+            "LabRuntime.OnLoad must load it, on the thread that loads the lab, before Fork.Prepare starts threads that would race to load it.");
+    }
+
     [Fact]
     public void Every_visual_renders_as_html_in_the_kernel()
     {
@@ -268,7 +292,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
         {
             KernelPrerequisites.Ensure();
             var lab = Path.Combine(KernelPrerequisites.RepoRoot, "artifacts", "lab", "Ipc.Lab.dll");
-            var setup = $"#r \"{lab}\"\nusing Ipc.Lab.Diagnostics;\nusing Ipc.Lab.Exercises;\nusing Ipc.Lab.Pipes;\nusing Ipc.Lab.Visuals;";
+            var setup = $"#r \"{lab}\"\nusing Ipc.Lab.Diagnostics;\nusing Ipc.Lab.Exercises;\nusing Ipc.Lab.Pipes;\nusing Ipc.Lab.Visuals;\n{NativeCopiesProbe}";
             var cells = new JsonArray([Cell(setup), .. Visuals.Select(v => Cell(v.Code)), Cell(SocketsCell)]);
             var notebook = new JsonObject
             {

@@ -25,6 +25,13 @@ internal static class LabRuntime
     [ModuleInitializer]
     internal static void OnLoad()
     {
+        // Tmds.LibC is loaded here, once, on the thread that first touched the lab, before any thread of ours
+        // exists. In the .NET Interactive kernel, Roslyn's script assembly loader resolves a #r'd library's
+        // dependency per request, and two threads that resolve it at the same moment (a cell, and the spawner
+        // or the compiler's warm-up that Fork.Prepare starts) can each load a copy: then one copy's sigset_t
+        // is not the other's, and a call such as pthread_sigmask fails with MissingMethodException. Measured:
+        // notebook 07's first signal cell failed so in about one kernel start in three.
+        _ = typeof(Tmds.Linux.LibC).Assembly;
         RunProcesses.PlugInGuardian(() =>
         {
             EnsureStarted();
