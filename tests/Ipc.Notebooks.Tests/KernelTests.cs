@@ -79,10 +79,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
     [Fact]
     public void The_lab_loads_its_native_binding_once_before_it_starts_a_thread()
     {
-        var outputs = (run.Cells()[0]["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        Assert.True(outputs.All(o => (string?)o["output_type"] != "error"), $"the set-up cell failed in the kernel.\n{run.Log}");
-        var line = string.Concat(outputs.Select(o => NotebookCatalog.Text(o["text"]))).Split('\n').Select(l => l.Trim())
-            .FirstOrDefault(l => l.StartsWith("TMDS-COPIES ", StringComparison.Ordinal));
+        var line = PrintedLines(0, "the set-up cell").FirstOrDefault(l => l.StartsWith("TMDS-COPIES ", StringComparison.Ordinal));
         Assert.True(line is not null, $"the set-up cell printed no TMDS-COPIES line.\n{run.Log}");
         Assert.True(line == "TMDS-COPIES 1",
             $"after the lab's module initializer alone the kernel holds {line!["TMDS-COPIES ".Length..]} copies of Tmds.LibC, not 1: " +
@@ -149,10 +146,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
     [Fact]
     public void The_course_kernelspec_listens_on_loopback_only()
     {
-        var outputs = (run.Cells()[VisualsRun.FirstVisualCell + Visuals.Length]["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        Assert.True(outputs.All(o => (string?)o["output_type"] != "error"), $"the sockets cell failed in the kernel.\n{run.Log}");
-        var text = string.Concat(outputs.Select(o => NotebookCatalog.Text(o["text"])));
-        var lines = text.Split('\n').Select(l => l.Trim()).ToList();
+        var lines = PrintedLines(VisualsRun.FirstVisualCell + Visuals.Length, "the sockets cell");
         var inodes = lines.Single(l => l.StartsWith("INODES", StringComparison.Ordinal))["INODES".Length..]
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         var listening = new List<(IPAddress Address, int Port)>();
@@ -164,7 +158,7 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
             if (fields.Length < 10 || fields[3] != Listen || !inodes.Contains(fields[9])) continue;
             listening.Add(Endpoint(fields[1]));
         }
-        Assert.True(listening.Count > 0, $"no listening TCP socket of the kernel was found; the check saw nothing.\n{text}");
+        Assert.True(listening.Count > 0, $"no listening TCP socket of the kernel was found; the check saw nothing.\n{string.Join('\n', lines)}");
         var exposed = listening.Where(e => !IPAddress.IsLoopback(e.Address.IsIPv4MappedToIPv6 ? e.Address.MapToIPv4() : e.Address)).ToList();
         Assert.True(exposed.Count == 0,
             $"the kernel started by the course's kernelspec listens beyond loopback on {string.Join(", ", exposed.Select(e => $"{e.Address} port {e.Port}"))} " +
@@ -197,6 +191,14 @@ public sealed class KernelTests(KernelTests.VisualsRun run) : IClassFixture<Kern
                 newer.Add($"artifacts/lab/{reference.Name}.dll is {labVersion}, the kernel ships {kernelVersion}");
         }
         Assert.True(newer.Count == 0, $"In the kernel these fail to load (FileNotFoundException, as FSharp.Core 10.1 did): {string.Join("; ", newer.Distinct())}. Reference a version no newer than the kernel's.");
+    }
+
+    /// <summary>What cell <paramref name="index"/> printed, line by line and trimmed; fails when the cell failed.</summary>
+    private List<string> PrintedLines(int index, string what)
+    {
+        var outputs = (run.Cells()[index]["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        Assert.True(outputs.All(o => (string?)o["output_type"] != "error"), $"{what} failed in the kernel.\n{run.Log}");
+        return string.Concat(outputs.Select(o => NotebookCatalog.Text(o["text"]))).Split('\n').Select(l => l.Trim()).ToList();
     }
 
     /// <summary>Every assembly reference of NAME.dll in FOLDER, following references into the same folder.</summary>
