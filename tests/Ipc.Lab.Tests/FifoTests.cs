@@ -30,6 +30,29 @@ public class FifoTests
         Assert.Equal("FIFO read end", reader.Description);
     }
 
+    /// <summary>Linux's read(2) of a FIFO returns end of file at once while no writer has opened it; a reader that
+    /// opened first (Fifo.OpenRead does not wait) would take that for the writer's end. The comparison's FIFO child
+    /// did, when it read before the notebook's write open came round.</summary>
+    [Fact]
+    public void A_read_of_a_fifo_no_writer_has_opened_yet_waits_for_one_instead_of_seeing_end_of_file()
+    {
+        using var fifo = Fifo.Create("early-reader");
+        using var reader = fifo.OpenRead();
+
+        var e = Assert.Throws<WaitTimeoutException>(() => reader.Read(8, TimeSpan.FromSeconds(1)));
+        Assert.Contains("a writer to open the FIFO", e.Message);
+    }
+
+    [Fact]
+    public void A_fifo_whose_writer_opened_and_closed_without_writing_reads_end_of_file()
+    {
+        using var fifo = Fifo.Create("silent-writer");
+        using var reader = fifo.OpenRead();
+        fifo.OpenWrite(Long).Dispose();
+
+        Assert.Empty(reader.Read(8, Long));
+    }
+
     [Fact]
     public void The_fifo_is_a_mode_0600_named_pipe_in_the_private_run_directory_and_is_gone_after_Dispose()
     {

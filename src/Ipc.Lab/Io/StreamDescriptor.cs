@@ -19,6 +19,11 @@ public abstract class StreamDescriptor : FileDescriptor
 
     // Set when this kernel refuses RWF_NOWAIT for this kind of file: then every call polls first.
     private bool _pollFirst;
+
+    /// <summary>Set for a FIFO read end opened before any writer (Fifo.OpenRead does not wait for one): until a
+    /// writer opens, read(2) returns end of file at once, so the first read polls instead, which waits for data —
+    /// Linux reports no hang-up on a FIFO until a writer has opened and closed it since this open.</summary>
+    private protected bool AwaitFirstWriter { get; set; }
     // "read on pipe read end (fd 5), waiting for data to arrive": built once, named by Activity while blocked.
     private string? _readWait, _writeWait;
 
@@ -34,6 +39,11 @@ public abstract class StreamDescriptor : FileDescriptor
         int fd = Fd;
         if (buffer.Length == 0) return 0;
         int ms = Lab.ToMilliseconds(timeout);
+        if (AwaitFirstWriter && !NonBlocking)
+        {
+            WaitFor(fd, POLLIN, ms, NativeCall.Read, "a writer to open the FIFO and write");
+            AwaitFirstWriter = false;
+        }
         if (Direct(ms))
         {
             // One system call, as in C, whether data is there or not.

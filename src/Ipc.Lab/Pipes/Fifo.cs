@@ -34,12 +34,13 @@ public sealed class Fifo : IDisposable, IReachedByName
     public PipeWriteEnd OpenWrite(TimeSpan? timeout = null) => OpenWrite(Path, timeout);
 
     /// <summary>Opens a FIFO for reading. open(2) of a FIFO blocks until a writer opens it too; this open
-    /// does not (a reader may open first), and the first read then waits for data as on any pipe.</summary>
+    /// does not (a reader may open first), and the first read then waits for data as on any pipe — where a
+    /// read(2) alone would return end of file at once while no writer has opened yet.</summary>
     public static PipeReadEnd OpenRead(string path, TimeSpan? timeout = null)
     {
         int fd = Sys.Open(path, O_RDONLY | O_NONBLOCK, NativeCall.OpenFifo);
         Sys.SetNonBlocking(fd, false);
-        return new PipeReadEnd(fd, "FIFO read end");
+        return new PipeReadEnd(fd, "FIFO read end", awaitFirstWriter: true);
     }
 
     /// <summary>Opens a FIFO for writing: waits, at most the timeout, until some process has it open for

@@ -7,7 +7,8 @@ namespace Ipc.Lab.Pipes;
 /// <summary>The end of a pipe (or FIFO) that is read: fd[0] in C.</summary>
 public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable<PipeReadEnd>
 {
-    internal PipeReadEnd(int fd, string description = "pipe read end") : base(fd, description) { }
+    internal PipeReadEnd(int fd, string description = "pipe read end", bool awaitFirstWriter = false) : base(fd, description) =>
+        AwaitFirstWriter = awaitFirstWriter;
 
     /// <summary>One read(2): at most buffer.Length bytes, maybe fewer (a pipe is a byte stream, not a
     /// sequence of messages). Returns 0 at end of file: every write end is closed and the pipe is empty.
