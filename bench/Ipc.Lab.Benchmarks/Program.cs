@@ -83,9 +83,11 @@ void SpawnSection()
     if (spawnTrue is { } floor) results["fork_cached_over_posix_spawn"] = cached.Median / floor.Median;
     Row("Fork.Run(() => {}), cached body, back to back", Measure.CachedBody(cachedN, readyHost: false), null);
     Row("Fork.Run, new body, warm compiler", Measure.NewBodies(newN, warmFirst: true), null);
-    var cold = ColdBodies(coldN);
-    Row("Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE)", cold, 1000);
+    bool native = Ipc.Lab.Runtime.LabHome.NativeCompilerIsCurrent;
+    var cold = ColdBodies(coldN, hosted: false);
+    Row($"Fork.Run, first new body, cold compiler (fresh process, empty IPC_LAB_CACHE; {(native ? "native compiler" : "compiler under dotnet: no native build")})", cold, 1000);
     results["fork_cold_ms"] = cold.Median;
+    if (native) Row("the same, compiler under dotnet (IPC_LAB_COMPILER=dotnet)", ColdBodies(coldN, hosted: true), null);
     o.WriteLine();
 }
 
@@ -179,7 +181,7 @@ void Row(string what, Stats s, double? targetMs)
     o.Flush();
 }
 
-Stats ColdBodies(int n)
+Stats ColdBodies(int n, bool hosted)
 {
     var ms = new List<double>();
     for (int i = 0; i < n; i++)
@@ -190,7 +192,9 @@ Stats ColdBodies(int n)
             var self = Environment.ProcessPath!;
             string[] selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet"
                 ? [typeof(Measure).Assembly.Location, "--cold-body"] : ["--cold-body"];
-            var output = Baselines.Run(self, selfArgs, new Dictionary<string, string> { ["IPC_LAB_CACHE"] = cache });
+            var env = new Dictionary<string, string> { ["IPC_LAB_CACHE"] = cache };
+            if (hosted) env["IPC_LAB_COMPILER"] = "dotnet";
+            var output = Baselines.Run(self, selfArgs, env);
             ms.Add(double.Parse(output.Split('\n')[^1], CultureInfo.InvariantCulture));
         }
         finally { Directory.Delete(cache, recursive: true); }

@@ -4,17 +4,19 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
+using System.Reflection.PortableExecutable;
 
 namespace Ipc.Lab.Compiler;
 
 /// <summary>Wraps a lambda's text in a class the child host can call, and compiles it to a DLL. The lambda's
 /// lines are mapped with #line to "child body", line 1 = its first line, so errors and stack traces point
-/// into the body the student wrote.</summary>
-internal sealed class BodyCompilation
+/// into the body the student wrote. Bodies are compiled against the assemblies of <paramref name="framework"/>,
+/// the shared framework the child host runs on.</summary>
+internal sealed class BodyCompilation(string framework)
 {
     private const string BodyFile = "child body";
-    private readonly Lazy<List<MetadataReference>> _framework = new(() => FrameworkReferences(_ => true));
-    private readonly List<MetadataReference> _common = FrameworkReferences(CommonAssemblies.Contains);
+    private readonly Lazy<List<MetadataReference>> _framework = new(() => FrameworkReferences(framework, _ => true));
+    private readonly List<MetadataReference> _common = FrameworkReferences(framework, CommonAssemblies.Contains);
 
     /// <summary>What a body of this course uses: a compilation against these alone is ~170 ms faster on a cold
     /// compiler than one against all ~160 assemblies of the framework (measured here), which is the first
@@ -40,13 +42,17 @@ internal sealed class BodyCompilation
         optimizationLevel: OptimizationLevel.Release,
         allowUnsafe: true,
         nullableContextOptions: NullableContextOptions.Disable,
-        deterministic: true);
+        deterministic: true,
+        // One thread: a body is a few lines, and handing its methods to the thread pool costs more than it saves
+        // (cold compiler, measured: 0.86 s concurrent, 0.76 s not), and the second core is busy starting the
+        // child host that will run the body.
+        concurrentBuild: false);
 
     public CompileResponse Compile(CompileRequest request)
     {
         var code = Wrap(request);
         var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest), path: "wrapper", encoding: Encoding.UTF8);
-        var extra = request.References.Select(r => _extra.GetOrAdd(r, p => MetadataReference.CreateFromFile(p))).ToList();
+        var extra = request.References.Select(r => _extra.GetOrAdd(r, MetadataOnly)).ToList();
         var temp = request.Output + $".{Environment.ProcessId}.tmp";
         var result = Emit(request.ClassName, tree, _common.Concat(extra), temp);
         if (!result.Success && result.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && MissingName.Contains(d.Id)))
@@ -90,11 +96,26 @@ internal sealed class BodyCompilation
         return new CompileDiagnostic(d.Id, d.GetMessage(), inBody ? span.StartLinePosition.Line + 1 : 0, inBody ? span.StartLinePosition.Character + 1 : 0);
     }
 
-    private static List<MetadataReference> FrameworkReferences(Func<string, bool> wanted)
+    /// <summary>The framework's assemblies that <paramref name="wanted"/> names (its native parts are .so files;
+    /// a .dll that is no assembly is passed over, as the runtime's own list would not hold it).</summary>
+    private static List<MetadataReference> FrameworkReferences(string framework, Func<string, bool> wanted)
     {
-        var tpa = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
-        var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return tpa.Where(p => Path.GetDirectoryName(p) == runtimeDir && p.EndsWith(".dll", StringComparison.Ordinal) && wanted(Path.GetFileNameWithoutExtension(p)))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        var references = new List<MetadataReference>();
+        foreach (var path in Directory.EnumerateFiles(framework, "*.dll").Order(StringComparer.Ordinal))
+        {
+            if (!wanted(Path.GetFileNameWithoutExtension(path))) continue;
+            try { references.Add(MetadataOnly(path)); }
+            catch (BadImageFormatException) { }
+        }
+        return references;
+    }
+
+    /// <summary>A reference read for its metadata alone. MetadataReference.CreateFromFile reads the whole image,
+    /// machine code included (System.Private.CoreLib: 15 MB, read twice), and a compilation needs only the
+    /// metadata: the compiler's cold start went from ~1.1 s to ~0.85 s here. The file is closed once read.</summary>
+    private static MetadataReference MetadataOnly(string path)
+    {
+        using var file = File.OpenRead(path);
+        return AssemblyMetadata.Create(ModuleMetadata.CreateFromStream(file, PEStreamOptions.PrefetchMetadata)).GetReference(filePath: path);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ipc.Contracts;
 using Ipc.Lab.Compiler;
@@ -6,7 +7,15 @@ using Ipc.Lab.Compiler;
 // kept warm by Ipc.Lab (BodyCompiler), so that Roslyn is never loaded into a notebook's kernel.
 // No warm-up compile of its own: the first request is one already (Fork.Prepare sends an empty body), and a
 // warm-up first only made that request wait for two compilations.
-var compiler = new BodyCompilation();
+// The shared framework bodies compile against: the one the child host runs on. The lab names it (--framework
+// DIR); without it, the one running this program (the same one, when both are started by the same dotnet).
+string framework = args.Length == 2 && args[0] == "--framework" ? args[1] : RuntimeEnvironment.GetRuntimeDirectory();
+if (!File.Exists(Path.Combine(framework, "System.Runtime.dll")))
+{
+    Console.Error.WriteLine($"Ipc.Lab.Compiler: {framework} is not a .NET shared framework folder (it has no System.Runtime.dll). usage: Ipc.Lab.Compiler [--framework DIR]");
+    return 2;
+}
+var compiler = new BodyCompilation(framework);
 using var stdout = Console.OpenStandardOutput();
 string? line;
 while ((line = Console.In.ReadLine()) is not null)
@@ -26,3 +35,4 @@ while ((line = Console.In.ReadLine()) is not null)
     stdout.WriteByte((byte)'\n');
     stdout.Flush();
 }
+return 0;

@@ -47,7 +47,7 @@ public abstract class StreamDescriptor : FileDescriptor
         if (Direct(ms))
         {
             // One system call, as in C, whether data is there or not.
-            long got = BoundedCall.Read(fd, buffer, Environment.TickCount64 + ms,
+            long got = BoundedCall.Read(fd, buffer, BoundedCall.Deadline.In(ms),
                 _readWait ??= $"{NativeCall.Read} on {Description} (fd {fd}), waiting for data to arrive", out int error);
             if (got >= 0) return (int)got;
             if (got == BoundedCall.TimedOut) throw TimedOut(fd, NativeCall.Read, "data to arrive", ms);
@@ -85,7 +85,7 @@ public abstract class StreamDescriptor : FileDescriptor
     {
         int fd = Fd;
         int ms = Lab.ToMilliseconds(timeout);
-        long deadline = Environment.TickCount64 + ms;
+        var deadline = BoundedCall.Deadline.In(ms);
         int total = 0;
         if (Direct(ms))
         {
@@ -115,7 +115,7 @@ public abstract class StreamDescriptor : FileDescriptor
             if (n == Sys.NoWaitUnsupported)
             {
                 _pollFirst = true;
-                return total + WritePolled(fd, rest, deadline);
+                return total + WritePolled(fd, rest, deadline.End);
             }
             if (n >= 0)
             {
@@ -128,7 +128,7 @@ public abstract class StreamDescriptor : FileDescriptor
                 if (total > 0) return total;
                 throw Explain.Failure(NativeCall.Write, Errno.EAGAIN, Description);
             }
-            WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline - Environment.TickCount64), NativeCall.Write,
+            WaitFor(fd, POLLOUT, (int)Math.Max(1, deadline.End - Environment.TickCount64), NativeCall.Write,
                 total == 0 ? "room in the buffer" : $"room for the last {rest.Length} bytes ({total} written)");
         }
         return total;

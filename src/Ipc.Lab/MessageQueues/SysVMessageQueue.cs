@@ -198,7 +198,7 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
             // One blocking call, as C makes it, when no trace needs to know whether it waited: the IPC_NOWAIT try
             // first cost a second msgrcv on every receive that found the queue empty (each round trip's).
             var direct = new BlockingQueueCall(call);
-            result = BoundedCall.Run(ref direct, Environment.TickCount64 + ms, blockedNote, out e);
+            result = BoundedCall.Run(ref direct, BoundedCall.Deadline.In(ms), blockedNote, out e);
             if (result == BoundedCall.TimedOut) throw timedOut();
             // EIDRM: removed while this call slept in it. EINVAL: there was no such queue when the call began.
             if (result < 0) throw failure(e, e == Errno.EIDRM);
@@ -214,7 +214,7 @@ public sealed unsafe class SysVMessageQueue : IDisposable, IChildTransferable<Sy
         if (!BoundedCall.Available)
             throw new InvalidOperationException($"{blockedNote}, but no bounded wait is possible: the handler of signal {BoundedCall.InterruptSignal} could not be installed.");
         var blocking = new BlockingQueueCall(call);
-        result = BoundedCall.Run(ref blocking, Environment.TickCount64 + ms, blockedNote, out e);
+        result = BoundedCall.Run(ref blocking, BoundedCall.Deadline.In(ms), blockedNote, out e);
         if (result == BoundedCall.TimedOut) throw timedOut();
         if (result < 0) throw failure(e, waited);
         return result;

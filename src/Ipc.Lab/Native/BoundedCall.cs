@@ -48,6 +48,21 @@ internal static unsafe class BoundedCall
     /// <summary>False where the handler could not be installed: callers then poll first, as before.</summary>
     public static bool Available => Installed.Value;
 
+    /// <summary>When a bounded call began and the time it must end by (Environment.TickCount64, ms), from one
+    /// clock read: a streaming writer makes this call for every few bytes, and each read of the clock is a cost
+    /// C's write does not pay.</summary>
+    public readonly struct Deadline(long start, long end)
+    {
+        public long Start { get; } = start;
+        public long End { get; } = end;
+
+        public static Deadline In(int ms)
+        {
+            long now = Environment.TickCount64;
+            return new Deadline(now, now + ms);
+        }
+    }
+
     /// <summary>A system call that may block, made by <see cref="Run{TCall}"/>: returns what the call returned,
     /// and its errno when that is -1. A struct, so a call on the hot path allocates nothing.</summary>
     public interface IBlockingCall
@@ -77,7 +92,7 @@ internal static unsafe class BoundedCall
 
     /// <summary>read(2), blocking, ended at <paramref name="deadline"/> (Environment.TickCount64). Returns the
     /// byte count (0 at end of file), <see cref="TimedOut"/>, or -1 with <paramref name="error"/> (never EINTR).</summary>
-    public static long Read(int fd, Span<byte> buffer, long deadline, string what, out int error)
+    public static long Read(int fd, Span<byte> buffer, Deadline deadline, string what, out int error)
     {
         fixed (byte* p = buffer)
         {
@@ -88,7 +103,7 @@ internal static unsafe class BoundedCall
 
     /// <summary>write(2), blocking, ended at <paramref name="deadline"/>: as many bytes as the kernel took
     /// before the deadline (a write of at most PIPE_BUF bytes to a pipe stays all or nothing), or as for Read.</summary>
-    public static long Write(int fd, ReadOnlySpan<byte> data, long deadline, string what, out int error)
+    public static long Write(int fd, ReadOnlySpan<byte> data, Deadline deadline, string what, out int error)
     {
         fixed (byte* p = data)
         {
@@ -101,20 +116,21 @@ internal static unsafe class BoundedCall
     /// restarted at all), made blocking and ended at <paramref name="deadline"/>: returns what the call returned
     /// (0 or more), <see cref="TimedOut"/>, or -1 with <paramref name="error"/> (never EINTR). One mechanism for
     /// every bounded kernel wait, so one signal and one handler: two would overwrite each other's sigaction.</summary>
-    public static long Run<TCall>(ref TCall call, long deadline, string what, out int error) where TCall : struct, IBlockingCall
+    public static long Run<TCall>(ref TCall call, Deadline deadline, string what, out int error) where TCall : struct, IBlockingCall
     {
         var slot = _mine ?? Register();
         error = 0;
+        long end = deadline.End;
         while (true)
         {
-            slot.Deadline = deadline;
-            slot.Since = Environment.TickCount64;
+            slot.Deadline = end;
+            slot.Since = deadline.Start;
             // Stored only when it changes: a reference store pays the GC's write barrier, on every call.
             if (!ReferenceEquals(slot.What, what)) slot.What = what;
             // A full fence: either the watchdog's next scan sees this call armed, or we see the time it plans to
             // wake at (set before that scan, see Watch) and wake it when our deadline comes first.
             Interlocked.Exchange(ref slot.Active, 1);
-            if (deadline < Volatile.Read(ref _wakeAt)) WakeWatchdog();
+            if (end < Volatile.Read(ref _wakeAt)) WakeWatchdog();
             long n = call.Invoke(out int e);
             Volatile.Write(ref slot.Active, 0);
             if (n >= 0) return n;
@@ -123,7 +139,7 @@ internal static unsafe class BoundedCall
                 error = e;
                 return -1;
             }
-            if (Environment.TickCount64 >= deadline) return TimedOut;
+            if (Environment.TickCount64 >= end) return TimedOut;
         }
     }
 

@@ -141,7 +141,7 @@ internal static unsafe partial class SocketCalls
     /// <summary>One blocking recv, as C makes it, ended at <paramref name="deadline"/> by <see cref="BoundedCall"/>:
     /// bytes received (0 at end of stream), <see cref="BoundedCall.TimedOut"/>, or -1 with <paramref name="error"/>.
     /// Without it a receiver that waits pays a poll and then the recv: two calls where C makes one.</summary>
-    public static long RecvBounded(int fd, Span<byte> buffer, int flags, long deadline, string what, out int error)
+    public static long RecvBounded(int fd, Span<byte> buffer, int flags, BoundedCall.Deadline deadline, string what, out int error)
     {
         fixed (byte* p = buffer)
         {

@@ -13,6 +13,28 @@ internal static class LabHome
 
     public static string CompilerPath => Path.Combine(Directory, "compiler", "Ipc.Lab.Compiler.dll");
 
+    public static string ChildHostRuntimeConfig => Path.Combine(Directory, "Ipc.Lab.Child.runtimeconfig.json");
+
+    /// <summary>The same compiler compiled ahead of time (src/Ipc.Lab.Compiler.Native, laid out by scripts/setup).</summary>
+    public static string NativeCompilerPath => Path.Combine(Directory, NativeCompilerFile);
+
+    private const string NativeCompilerFile = "compiler-native/Ipc.Lab.Compiler";
+
+    /// <summary>Whether the native compiler is there and was built from the sources the dotnet-hosted one was:
+    /// each build writes the hash of the compiler's sources next to it (source-stamp).</summary>
+    public static bool NativeCompilerIsCurrent => NativeCompilerIsCurrentIn(Directory);
+
+    internal static bool NativeCompilerIsCurrentIn(string lab)
+    {
+        string? Stamp(string folder)
+        {
+            var path = Path.Combine(lab, folder, "source-stamp");
+            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        }
+        return File.Exists(Path.Combine(lab, NativeCompilerFile))
+               && Stamp("compiler-native") is { Length: > 0 } native && native == Stamp("compiler");
+    }
+
     public static string LibraryPath => typeof(LabHome).Assembly.Location;
 
     private static string Find()

@@ -389,7 +389,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         if (call == NativeCall.Recv && !EventTrace.Enabled && ms >= BoundedCall.ShortestTimeoutMs && BoundedCall.Available)
         {
             // One blocking recv, as in C, whether data is there or not (an O_NONBLOCK socket returns EAGAIN at once).
-            long got = RecvBounded(fd, buffer, flags, deadline, _recvWait ??= $"{call} on {Description} (fd {fd}), waiting", out int error);
+            long got = RecvBounded(fd, buffer, flags, new BoundedCall.Deadline(deadline - ms, deadline), _recvWait ??= $"{call} on {Description} (fd {fd}), waiting", out int error);
             if (got == BoundedCall.TimedOut) throw new WaitTimeoutException($"{Who()} {call} on {What} waited {Seconds(ms)} s; {Never()}.");
             if (got < 0) throw Explain.Failure(call, error, What);
             length = (int)got;
