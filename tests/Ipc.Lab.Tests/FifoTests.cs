@@ -3,6 +3,7 @@ using Ipc.Lab.Io;
 using Ipc.Lab.Native;
 using Ipc.Lab.Pipes;
 using Ipc.Lab.Processes;
+using Ipc.Lab.Tests.Infrastructure;
 using Xunit;
 
 namespace Ipc.Lab.Tests;
@@ -41,6 +42,29 @@ public class FifoTests
 
         var e = Assert.Throws<WaitTimeoutException>(() => reader.Read(8, TimeSpan.FromSeconds(1)));
         Assert.Contains("a writer to open the FIFO", e.Message);
+    }
+
+    /// <summary>The same for a read end handed to a child: its copy shares the open file, and no writer has come.
+    /// The child turns the trace off, as a measuring child does, so that its read is one blocking read(2).</summary>
+    [Fact]
+    public void A_child_given_a_fifo_read_end_no_writer_has_opened_waits_for_one_too()
+    {
+        using var fifo = Fifo.Create("early-reader-child");
+        using var reader = fifo.OpenRead();
+
+        using var child = Fork.Run(reader, r =>
+        {
+            EventTrace.Enabled = false;
+            Console.WriteLine(r.Description);
+            var got = r.Read(8, TimeSpan.FromSeconds(1));
+            Console.WriteLine(got.Length == 0 ? "end of file" : "data");
+        }, name: "early-fifo-reader");
+
+        var status = child.Wait(Long);
+        Assert.DoesNotContain("end of file", child.StandardOutput);
+        Assert.Equal(1, status.ExitCode());
+        Assert.Equal("FIFO read end", child.StandardOutput);
+        Assert.Contains(child.Output, l => l.IsError && l.Text.Contains("a writer to open the FIFO"));
     }
 
     [Fact]

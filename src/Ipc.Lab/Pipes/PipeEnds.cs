@@ -73,9 +73,14 @@ public sealed class PipeReadEnd : StreamDescriptor, IChildTransferable<PipeReadE
 
     protected override string ExplainWait(bool forWrite) => PipeHolders.ExplainNoData(Fd, Description);
 
-    public ChildTransfer PrepareTransfer() => new([this]);
+    /// <summary>The child's copy shares this open file, so it keeps this end's name and, for a FIFO read end no
+    /// writer has opened yet, the wait for one on its first read (else the child would read end of file at once).</summary>
+    public ChildTransfer PrepareTransfer() => new([this], $"{(AwaitFirstWriter ? 1 : 0)}|{Description}");
 
-    static PipeReadEnd IChildTransferable<PipeReadEnd>.FromTransfer(int[] fds, string state) => new PipeReadEnd(fds[0], state.Length > 0 ? state : "pipe read end");
+    static PipeReadEnd IChildTransferable<PipeReadEnd>.FromTransfer(int[] fds, string state) =>
+        state.Split('|', 2) is [var wait, var description]
+            ? new PipeReadEnd(fds[0], description, awaitFirstWriter: wait == "1")
+            : new PipeReadEnd(fds[0]);
 }
 
 /// <summary>The end of a pipe (or FIFO) that is written: fd[1] in C.</summary>
@@ -109,7 +114,7 @@ public sealed class PipeWriteEnd : StreamDescriptor, IChildTransferable<PipeWrit
     protected override string ExplainWait(bool forWrite) =>
         $"The pipe is full ({PipeCapacity.Get(Fd)} bytes) and nobody reads it. A writer blocks until a reader makes room.";
 
-    public ChildTransfer PrepareTransfer() => new([this]);
+    public ChildTransfer PrepareTransfer() => new([this], Description);
 
     static PipeWriteEnd IChildTransferable<PipeWriteEnd>.FromTransfer(int[] fds, string state) => new PipeWriteEnd(fds[0], state.Length > 0 ? state : "pipe write end");
 }
