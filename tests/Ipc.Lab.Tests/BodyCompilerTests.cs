@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Ipc.Contracts;
 using Ipc.Lab.Processes;
 using Ipc.Lab.Runtime;
 using Ipc.Lab.Tests.Infrastructure;
@@ -51,7 +52,7 @@ public class BodyCompilerTests
             var hosted = Answers(DotnetHost.Path, [LabHome.CompilerPath], output, "hosted");
 
             Assert.Equal(hosted, native);   // the very same JSON lines, errors and their positions included
-            var answers = native.Select(l => JsonSerializer.Deserialize<Answer>(l, new JsonSerializerOptions(JsonSerializerDefaults.Web))!).ToList();
+            var answers = native.Select(l => JsonSerializer.Deserialize(l, CompileJson.Default.CompileResponse)!).ToList();
             Assert.Equal([true, true, true, false, false, false], answers.Select(a => a.Ok));
             Assert.Contains(answers[3].Errors!, e => e.Code == "CS0029" && e.Line == 3);
             Assert.Contains(answers[5].Errors!, e => e.Code == "CS0103" && e.Message.Contains("Frobnicate"));
@@ -130,9 +131,6 @@ public class BodyCompilerTests
         Assert.Equal(chosen, DotnetHost.RollForward(versions, Version.Parse(requested), policy)?.ToString());
     }
 
-    private sealed record Answer(bool Ok, Diagnostic[]? Errors);
-    private sealed record Diagnostic(string Code, string Message, int Line, int Column);
-
     /// <summary>Sends every body to a compiler started as a process of its own and collects its answers.</summary>
     private static List<string> Answers(string program, string[] args, string output, string prefix)
     {
@@ -144,13 +142,10 @@ public class BodyCompilerTests
             var answers = new List<string>();
             for (int i = 0; i < Bodies.Length; i++)
             {
-                var request = new
-                {
-                    source = Bodies[i], parameterTypes = Array.Empty<string>(), usings = Usings,
-                    references = new[] { Path.Combine(LabHome.Directory, "Ipc.Lab.dll"), Path.Combine(LabHome.Directory, "Tmds.LibC.dll") },
-                    output = Path.Combine(output, $"{prefix}{i}.dll"), className = $"Body{i}",
-                };
-                compiler.StandardInput.WriteLine(JsonSerializer.Serialize(request));
+                var request = new CompileRequest(Bodies[i], [], Usings,
+                    [Path.Combine(LabHome.Directory, "Ipc.Lab.dll"), Path.Combine(LabHome.Directory, "Tmds.LibC.dll")],
+                    Path.Combine(output, $"{prefix}{i}.dll"), $"Body{i}");
+                compiler.StandardInput.WriteLine(JsonSerializer.Serialize(request, CompileJson.Default.CompileRequest));
                 compiler.StandardInput.Flush();
                 var line = compiler.StandardOutput.ReadLineAsync().WaitAsync(Long).GetAwaiter().GetResult();
                 if (line is null)

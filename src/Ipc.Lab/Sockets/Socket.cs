@@ -383,13 +383,13 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
     {
         int fd = Fd;
         int ms = Lab.ToMilliseconds(timeout);
-        long deadline = Environment.TickCount64 + ms;
+        var deadline = BoundedCall.Deadline.In(ms);
         // MSG_TRUNC: a datagram socket returns the datagram's real length, so a cut one is noticed.
         int flags = Type == SOCK_STREAM ? 0 : MSG_TRUNC;
         if (call == NativeCall.Recv && !EventTrace.Enabled && ms >= BoundedCall.ShortestTimeoutMs && BoundedCall.Available)
         {
             // One blocking recv, as in C, whether data is there or not (an O_NONBLOCK socket returns EAGAIN at once).
-            long got = RecvBounded(fd, buffer, flags, new BoundedCall.Deadline(deadline - ms, deadline), _recvWait ??= $"{call} on {Description} (fd {fd}), waiting", out int error);
+            long got = RecvBounded(fd, buffer, flags, deadline, _recvWait ??= $"{call} on {Description} (fd {fd}), waiting", out int error);
             if (got == BoundedCall.TimedOut) throw new WaitTimeoutException($"{Who()} {call} on {What} waited {Seconds(ms)} s; {Never()}.");
             if (got < 0) throw Explain.Failure(call, error, What);
             length = (int)got;
@@ -400,7 +400,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
         // A receiver that had to wait last time (ping-pong) will most likely wait again: poll first, and save the
         // recv that would fail with EAGAIN. With the trace on, the exact order is kept instead.
         if (_lastRecvWaited && !EventTrace.Enabled && Sys.PollOne(fd, SocketConstants.POLLIN, 0) == 0 && !NonBlocking)
-            Wait(fd, SocketConstants.POLLIN, deadline, ms, call, Never(), record: false);
+            Wait(fd, SocketConstants.POLLIN, deadline.End, ms, call, Never(), record: false);
         _lastRecvWaited = false;
         while (true)
         {
@@ -422,7 +422,7 @@ public sealed class Socket : FileDescriptor, IChildTransferable<Socket>
             if (NonBlocking) throw Explain.Failure(call, Errno.EAGAIN, What);
             _lastRecvWaited = true;
             address = address is null ? null : new byte[SockaddrStorageSize];
-            Wait(fd, SocketConstants.POLLIN, deadline, ms, call, Never());
+            Wait(fd, SocketConstants.POLLIN, deadline.End, ms, call, Never());
         }
     }
 
